@@ -1,0 +1,85 @@
+# Mustafid: `make run` serves the app on http://127.0.0.1:8000, `make test` runs the suite.
+# Both build .venv themselves with the newest Python >= 3.12 found on the machine.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format check demo messages install install-dev clean python
+
+# Candidates, newest first. On this kind of machine python3 is 3.11 and python3.1x on
+# PATH are pyenv shims that fail unless selected, so each one is run, not trusted.
+PY_CANDIDATES := python3.14 python3.13 python3.12 python3 \
+	$(shell ls -d $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9] 2>/dev/null | sort -t/ -k5 -V -r)
+
+define find_python
+for c in $(PY_CANDIDATES); do \
+	if "$$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+		v=$$("$$c" -c 'import sys; print("%d.%02d" % sys.version_info[:2])'); echo "$$v $$c"; \
+	fi; \
+done | sort -r | head -n1 | cut -d' ' -f2-
+endef
+
+python:
+	@found=$$($(find_python)); \
+	if [ -z "$$found" ]; then echo "make: no Python >= 3.12 found (tried: $(PY_CANDIDATES)). Install Python 3.12 or newer." >&2; exit 1; fi; \
+	echo "$$found"
+
+$(VENV)/bin/python:
+	@found=$$($(find_python)); \
+	if [ -z "$$found" ]; then echo "make: no Python >= 3.12 found (tried: $(PY_CANDIDATES)). Install Python 3.12 or newer." >&2; exit 1; fi; \
+	echo "Creating $(VENV) with $$found ($$($$found --version))"; \
+	"$$found" -m venv $(VENV)
+	@$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(PIP) install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py setup_roles --verbosity 0
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Mustafid is at http://$(HOST):$(PORT)/ (back-office: /admin/). Ctrl-C stops it."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test: check
+	@if [ ! -x "$${MUSTAFID_CHROMIUM:-/usr/bin/chromium}" ] && ! command -v chromium >/dev/null; then \
+		echo "NOTE: Chromium is not installed: the browser tests in tests/e2e will be SKIPPED (apt-get install chromium)."; fi
+	@echo "Database: $${DATABASE_URL:-SQLite (default)}"
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Regenerate the Arabic catalogues (needs GNU gettext) and compile them; commit both.
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py makemessages -l ar --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,16 @@
+"""Arabic first: the language is the one the person chose (the language cookie set by
+/i18n/setlang/), else Arabic. The browser's Accept-Language is ignored on purpose: a
+Saudi applicant on an English-language phone still lands on the Arabic site."""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class ArabicFirstLocaleMiddleware(LocaleMiddleware):
+    def process_request(self, request):
+        supported = {code for code, _ in settings.LANGUAGES}
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,14 @@
+"""The site's URLs. Public contracts (DESIGN.md) keep their paths in every language."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("association/logo", views.association_logo, name="association-logo"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

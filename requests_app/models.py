@@ -1,0 +1,1 @@
+"""Programs and the support-request workflow (POL-7). Models arrive with the workflow issue."""

@@ -1,0 +1,3 @@
+"""factory-boy factories, one module per app, all importable from ``tests.factories``."""
+
+from .core import *  # noqa: F403

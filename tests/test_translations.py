@@ -1,0 +1,46 @@
+"""The Arabic catalogues are complete and their compiled .mo files are current."""
+
+import gettext
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGS = sorted(
+    p for p in ROOT.glob("**/locale/ar/LC_MESSAGES/django.po") if ".venv" not in p.parts
+)
+
+
+def test_there_is_a_catalog_for_the_project_and_each_app():
+    owners = {p.relative_to(ROOT).parts[0] for p in CATALOGS}
+    assert {
+        "locale",
+        "policies",
+        "beneficiaries",
+        "channels_app",
+        "requests_app",
+        "satisfaction",
+    } <= owners
+
+
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_message_is_translated_and_none_is_fuzzy(po_path):
+    catalog = polib.pofile(str(po_path))
+    untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
+    assert not untranslated, f"untranslated: {untranslated}"
+    assert not fuzzy, f"fuzzy: {fuzzy}"
+
+
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_compiled_catalog_matches_the_po_file(po_path):
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} is missing: run make messages"
+    with mo_path.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for entry in polib.pofile(str(po_path)).translated_entries():
+        if entry.msgid_plural:
+            continue
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        assert compiled._catalog.get(key) == entry.msgstr, f"{mo_path} is stale: run make messages"
