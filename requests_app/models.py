@@ -1,1 +1,328 @@
-"""Programs and the support-request workflow (POL-7). Models arrive with the workflow issue."""
+"""Programs and the support-request workflow (POL-7): the request, its status history,
+the verification checklist, the social researcher's report and external referrals."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from config.bilingual import pick
+
+from . import reference as references
+from .workflow import OPEN_STATUSES, Status
+
+
+class Program(models.Model):
+    """A program the association runs, with its eligibility rules and its promise (POL-7.7, 7.10)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description_ar = models.TextField(_("description (Arabic)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    eligibility_ar = models.TextField(_("who is eligible (Arabic)"), blank=True)
+    eligibility_en = models.TextField(_("who is eligible (English)"), blank=True)
+    required_document_types = models.JSONField(
+        _("required documents"),
+        default=list,
+        blank=True,
+        help_text=_("The document types an applicant must provide."),
+    )
+    decision_days = models.PositiveSmallIntegerField(
+        _("days to decide"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("The promised time from submission to the committee's answer (POL-7.7)."),
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("committee quorum"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Votes needed before the committee's decision is taken."),
+    )
+    is_open = models.BooleanField(_("open for applications"), default=True)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "name_ar"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(decision_days__gte=1), name="program_decision_days_positive"),
+            models.CheckConstraint(condition=models.Q(quorum__gte=1), name="program_quorum_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(self.name_ar, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return pick(self.description_ar, self.description_en)
+
+    @property
+    def eligibility(self) -> str:
+        return pick(self.eligibility_ar, self.eligibility_en)
+
+    def accepts_applications(self, on=None) -> bool:
+        day = on or timezone.localdate()
+        if not self.is_open:
+            return False
+        if self.opens_on and day < self.opens_on:
+            return False
+        return not (self.closes_on and day > self.closes_on)
+
+
+class SupportKind(models.TextChoices):
+    CASH = "cash", _("Financial support")
+    IN_KIND = "in_kind", _("In-kind support")
+    VOUCHER = "voucher", _("Voucher")
+    SERVICE = "service", _("Service or program participation")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    CRITICAL = "critical", _("Critical")
+
+
+class SupportRequest(models.Model):
+    """A beneficiary's support request (طلب دعم مستفيد), from intake to closing."""
+
+    Status = Status
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, default=references.new_reference, editable=False)
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary", on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("beneficiary")
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="requests", verbose_name=_("program"))
+    channel = models.ForeignKey(
+        "channels_app.Channel", on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("channel")
+    )
+    need = models.TextField(_("the need, in the applicant's words"))
+    support_kind = models.CharField(_("support requested"), max_length=20, choices=SupportKind.choices, default=SupportKind.CASH)
+    amount_requested = models.DecimalField(
+        _("amount requested (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assigned_requests", verbose_name=_("assigned officer"),
+    )
+    assigned_researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="researched_requests", verbose_name=_("social researcher"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
+    decision_due_at = models.DateTimeField(_("decision due"), editable=False)
+    clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    # POL-7.6: the applicant signs the data as correct (typed full name as signature).
+    declaration_name = models.CharField(_("declaration signed by"), max_length=200, blank=True)
+    declaration_signed_at = models.DateTimeField(_("declaration signed"), null=True, blank=True)
+    declaration_ip = models.GenericIPAddressField(_("declaration signed from"), null=True, blank=True)
+    # POL-7.9: applying is consent to the program's rules.
+    rules_accepted_at = models.DateTimeField(_("program rules accepted"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("registered by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["decision_due_at"]
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        permissions = [
+            ("verify_supportrequest", _("Can verify requests and move them before the committee")),
+            ("deliver_supportrequest", _("Can record service delivery")),
+            ("decide_supportrequest", _("Can record a committee decision")),
+            ("research_supportrequest", _("Can file a social research report")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "program"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="one_open_request_per_beneficiary_program",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "decision_due_at"], name="request_status_due"),
+            models.Index(fields=["program", "status", "decision_due_at"], name="request_program_status_due"),
+            models.Index(fields=["assigned_officer", "status", "decision_due_at"], name="request_officer_status_due"),
+            models.Index(fields=["channel", "status"], name="request_channel_status"),
+            models.Index(fields=["-submitted_at"], name="request_submitted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_reference
+
+    @property
+    def display_reference(self) -> str:
+        return references.display(self.reference)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_awaiting_decision(self) -> bool:
+        from .workflow import AWAITING_DECISION
+
+        return self.status in AWAITING_DECISION
+
+    def effective_due_at(self, now=None):
+        """The due date as it stands now: while the clock is paused, the pause so far is added."""
+        if self.clock_paused_at:
+            now = now or timezone.now()
+            return self.decision_due_at + (now - self.clock_paused_at)
+        return self.decision_due_at
+
+    def days_left(self, now=None) -> int | None:
+        """Whole days until the decision is due (negative when overdue); None once decided."""
+        if not self.is_awaiting_decision:
+            return None
+        now = now or timezone.now()
+        due = timezone.localdate(self.effective_due_at(now))
+        return (due - timezone.localdate(now)).days
+
+    def is_overdue(self, now=None) -> bool:
+        left = self.days_left(now)
+        return left is not None and left < 0 and not self.clock_paused_at
+
+
+class StatusChange(models.Model):
+    """One move of a request from one status to another, with who moved it and why."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("support request")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["support_request", "created_at"], name="statuschange_request_time")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def by_applicant(self) -> bool:
+        return self.actor_id is None
+
+
+class DocumentCheck(models.Model):
+    """The officer's check of one required document against the request (POL-7.3)."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="document_checks", verbose_name=_("support request")
+    )
+    document_type = models.CharField(_("document type"), max_length=30)
+    document = models.ForeignKey(
+        "beneficiaries.BeneficiaryDocument", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="request_checks", verbose_name=_("document"),
+    )
+    present = models.BooleanField(_("present"), default=False)
+    valid_on_submission = models.BooleanField(_("valid on the submission date"), default=False)
+    matches_record = models.BooleanField(_("matches the record"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by")
+    )
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document check")
+        verbose_name_plural = _("document checks")
+        constraints = [
+            models.UniqueConstraint(fields=["support_request", "document_type"], name="one_check_per_required_document"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_type
+
+    @property
+    def passed(self) -> bool:
+        return self.present and self.valid_on_submission and self.matches_record
+
+
+class ResearchMethod(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE_CALL = "phone_call", _("Phone call")
+    OFFICE_INTERVIEW = "office_interview", _("Interview at the office")
+
+
+class ResearchReport(models.Model):
+    """The social researcher's field report on a referred request (POL-7.5)."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="research_reports", verbose_name=_("support request")
+    )
+    researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="research_reports", verbose_name=_("researcher")
+    )
+    method = models.CharField(_("how"), max_length=20, choices=ResearchMethod.choices)
+    visited_on = models.DateField(_("date of the visit or call"))
+    findings = models.TextField(_("findings"))
+    recommendation = models.TextField(_("recommendation"))
+    created_at = models.DateTimeField(_("filed"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("social research report")
+        verbose_name_plural = _("social research reports")
+        indexes = [models.Index(fields=["support_request", "created_at"], name="research_request_time")]
+
+    def __str__(self) -> str:
+        return f"{self.support_request} · {self.get_method_display()}"
+
+
+class Referral(models.Model):
+    """A request outside the association's remit, referred to the competent association (POL-7.12)."""
+
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("support request")
+    )
+    association_name = models.CharField(_("association referred to"), max_length=200)
+    association_contact = models.CharField(_("its contact"), max_length=200, blank=True)
+    association_license = models.CharField(_("its license number"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"))
+    outcome = models.TextField(_("outcome, if learned"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+    )
+    created_at = models.DateTimeField(_("referred"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("referral to another association")
+        verbose_name_plural = _("referrals to other associations")
+        indexes = [models.Index(fields=["support_request", "created_at"], name="referral_request_time")]
+
+    def __str__(self) -> str:
+        return self.association_name

@@ -1,0 +1,559 @@
+"""The back-office for programs and support requests.
+
+Status is never a form field: every move is a button that opens a small form and calls
+the workflow service (STYLE.md). The list shows open work by default and never counts
+the whole table."""
+
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors, services
+from .presentation import due_html, plain_date
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import (
+    AssignForm,
+    DocumentCheckForm,
+    IntakeForm,
+    MoveForm,
+    ProgramForm,
+    ReferExternalForm,
+    ReferResearchForm,
+    ResearchReportForm,
+)
+from .models import DocumentCheck, Program, Referral, ResearchReport, StatusChange, SupportRequest
+from .workflow import FINAL_STATUSES, OPEN_STATUSES, Status, allowed_targets
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramForm
+    list_display = ["name_ar", "name_en", "is_open", "decision_days", "quorum", "capacity"]
+    list_filter = ["is_open"]
+    search_fields = ["name_ar", "name_en", "code"]
+    prepopulated_fields = {"code": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["code", "name_ar", "name_en", "description_ar", "description_en", "sort_order"]}),
+        (_("Eligibility"), {"fields": ["eligibility_ar", "eligibility_en", "required_document_types"]}),
+        (_("Promise and committee"), {"fields": ["decision_days", "quorum"]}),
+        (_("Applications"), {"fields": ["is_open", "opens_on", "closes_on", "capacity"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # requests point at programs; close a program instead
+
+
+# -- list filters ---------------------------------------------------------------------------
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Open work by default: what the officer has to do today."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("final", _("Closed or withdrawn")), ("all", _("All"))]
+
+    def choices(self, changelist):
+        value = self.value() or "open"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "final":
+            return queryset.filter(status__in=FINAL_STATUSES + [Status.REJECTED, Status.DELIVERED, Status.REFERRED_EXTERNAL])
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("decision due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("3", _("Due within 3 days")),
+            ("7", _("Due within 7 days")),
+            ("paused", _("Clock paused (waiting for the applicant)")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(selectors.overdue_q())
+        if value in {"3", "7"}:
+            return queryset.filter(selectors.due_within_q(int(value)))
+        if value == "paused":
+            return queryset.filter(clock_paused_at__isnull=False)
+        return queryset
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = _("assigned")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Assigned to me")), ("nobody", _("Not assigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_officer=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_officer__isnull=True)
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Fixed choices: no SELECT DISTINCT over a million beneficiaries to draw the filter."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        from beneficiaries.models import Region
+
+        return Region.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(beneficiary__region=self.value())
+        return queryset
+
+
+class ChannelFilter(admin.SimpleListFilter):
+    title = _("channel")
+    parameter_name = "channel"
+
+    def lookups(self, request, model_admin):
+        from channels_app.models import Channel
+
+        return [(channel.code, channel.name) for channel in Channel.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(channel__code=self.value())
+        return queryset
+
+
+class ProgramFilter(admin.SimpleListFilter):
+    title = _("program")
+    parameter_name = "program"
+
+    def lookups(self, request, model_admin):
+        return [(str(program.pk), program.name) for program in Program.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(program_id=self.value())
+        return queryset
+
+
+# -- the request ----------------------------------------------------------------------------
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["reference_link", "beneficiary_name", "program", "status_badge", "due", "channel", "assigned_officer"]
+    list_display_links = None
+    list_filter = [StateFilter, "status", ProgramFilter, DueFilter, AssignedFilter, ChannelFilter, RegionFilter]
+    list_select_related = ["beneficiary", "program", "channel", "assigned_officer"]
+    list_per_page = 50
+    show_full_result_count = False
+    search_fields = ["reference"]
+    search_help_text = _("Reference, name (any spelling of alif, ta marbuta…), ID number or mobile.")
+    ordering = ["decision_due_at"]
+    actions = ["assign_to_me", "assign_to_officer"]
+    change_form_template = "admin/requests_app/supportrequest/change_form.html"
+    readonly_fields = [
+        "display_reference", "beneficiary", "program", "channel", "need", "support_kind", "amount_requested",
+        "urgency", "status", "assigned_officer", "assigned_researcher", "submitted_at", "decision_due_at",
+        "declaration_name", "declaration_signed_at", "rules_accepted_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["display_reference", "status", "beneficiary", "program", "channel"]}),
+        (_("The request"), {"fields": ["need", "support_kind", "amount_requested", "urgency"]}),
+        (_("Handling"), {"fields": ["assigned_officer", "assigned_researcher", "submitted_at", "decision_due_at"]}),
+        (_("Declaration and consent"), {"fields": ["declaration_name", "declaration_signed_at", "rules_accepted_at"]}),
+    ]
+
+    # ---- list columns
+    @admin.display(description=_("reference"), ordering="reference")
+    def reference_link(self, obj):
+        url = reverse("admin:requests_app_supportrequest_change", args=[obj.pk])
+        return format_html('<a href="{}"><bdi dir="ltr">{}</bdi></a>', url, obj.display_reference)
+
+    @admin.display(description=_("beneficiary"))
+    def beneficiary_name(self, obj):
+        return obj.beneficiary.display_name
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="req-status req-status--{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=_("decision due"), ordering="decision_due_at")
+    def due(self, obj):
+        return due_html(obj)
+
+    # ---- search: reference, normalised name, identity number, mobile, in any digit form
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        from beneficiaries.search import normalize_arabic
+        from beneficiaries.validators import normalize_digits
+
+        from .reference import clean_reference
+
+        digits = "".join(ch for ch in normalize_digits(term) if ch.isdigit())
+        condition = Q(beneficiary__name_normalized__contains=normalize_arabic(term))
+        if clean_reference(term):
+            condition |= Q(reference=clean_reference(term))
+        if len(digits) >= 9:
+            condition |= Q(beneficiary__id_number=digits)
+            condition |= Q(beneficiary__mobile__endswith=digits[-9:])
+        return queryset.filter(condition), False
+
+    # ---- permissions: nothing that matters is deleted; status is never edited
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the page is read-only; moves and checks have their own forms
+
+    # ---- actions
+    @admin.action(description=_("Assign the selected requests to me"), permissions=["verify"])
+    def assign_to_me(self, request, queryset):
+        try:
+            count = services.support_request_assign(support_requests=list(queryset), officer=request.user, actor=request.user)
+        except (PermissionDenied, ValidationError) as exc:
+            self.message_user(request, _message(exc), messages.ERROR)
+            return None
+        self.message_user(request, gettext("%(count)d requests assigned.") % {"count": count})
+        return None
+
+    @admin.action(description=_("Assign the selected requests to an officer…"), permissions=["verify"])
+    def assign_to_officer(self, request, queryset):
+        if "apply" in request.POST:
+            form = AssignForm(request.POST)
+            if form.is_valid():
+                try:
+                    count = services.support_request_assign(
+                        support_requests=list(queryset), officer=form.cleaned_data["officer"], actor=request.user
+                    )
+                except (PermissionDenied, ValidationError) as exc:
+                    self.message_user(request, _message(exc), messages.ERROR)
+                    return None
+                self.message_user(request, gettext("%(count)d requests assigned.") % {"count": count})
+                return None
+        else:
+            form = AssignForm()
+        return TemplateResponse(
+            request,
+            "admin/requests_app/supportrequest/assign.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Assign requests"),
+                "form": form,
+                "requests": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("requests_app.verify_supportrequest")
+
+    # ---- extra pages: intake, moves, checks, research report
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("intake/", wrap(self.intake_view), name="requests_app_supportrequest_intake"),
+            path("<int:pk>/move/<str:to_status>/", wrap(self.move_view), name="requests_app_supportrequest_move"),
+            path("<int:pk>/check/<str:document_type>/", wrap(self.check_view), name="requests_app_supportrequest_check"),
+            path("<int:pk>/research-report/", wrap(self.research_view), name="requests_app_supportrequest_research"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_intake"))
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("requests_app.verify_supportrequest")
+
+    def _page(self, request, template, obj, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": obj,
+                "title": title,
+                **context,
+            },
+        )
+
+    def intake_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = IntakeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                support_request = services.support_request_submit(
+                    beneficiary=data["beneficiary"],
+                    program=data["program"],
+                    channel=data["channel"],
+                    need=data["need"],
+                    support_kind=data["support_kind"],
+                    amount_requested=data["amount_requested"],
+                    urgency=data["urgency"],
+                    declaration=services.Declaration(
+                        signed_name=data["declaration_name"], accepted_rules=data["accept_rules"]
+                    ),
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Request %(reference)s registered. Decision due %(due)s.")
+                    % {"reference": support_request.display_reference, "due": plain_date(support_request.decision_due_at)},
+                )
+                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[support_request.pk]))
+        return self._page(
+            request, "admin/requests_app/supportrequest/intake.html", None, gettext("Register a request"), form=form
+        )
+
+    def move_view(self, request, pk, to_status):
+        support_request = get_object_or_404(SupportRequest.objects.select_related("beneficiary", "program"), pk=pk)
+        if not self.has_view_permission(request, support_request) or to_status not in Status.values:
+            raise PermissionDenied
+        form_class = {Status.REFERRED_RESEARCH: ReferResearchForm, Status.REFERRED_EXTERNAL: ReferExternalForm}.get(
+            to_status, MoveForm
+        )
+        form = form_class(request.POST or None, to_status=to_status)
+        problems = services.verification_problems(support_request) if to_status == Status.COMMITTEE_REVIEW else []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if to_status == Status.REFERRED_RESEARCH:
+                    services.support_request_refer_research(
+                        support_request=support_request, researcher=data["researcher"], actor=request.user, note=data["note"]
+                    )
+                elif to_status == Status.REFERRED_EXTERNAL:
+                    services.support_request_refer_external(
+                        support_request=support_request,
+                        actor=request.user,
+                        association_name=data["association_name"],
+                        association_contact=data["association_contact"],
+                        association_license=data["association_license"],
+                        reason=data["note"],
+                    )
+                else:
+                    services.support_request_transition(
+                        support_request=support_request, to_status=to_status, actor=request.user, note=data["note"]
+                    )
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, _message(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Request %(reference)s is now “%(status)s”.")
+                    % {"reference": support_request.display_reference, "status": Status(to_status).label},
+                )
+                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[pk]))
+        return self._page(
+            request,
+            "admin/requests_app/supportrequest/move.html",
+            support_request,
+            gettext("Move request %(reference)s to “%(status)s”")
+            % {"reference": support_request.display_reference, "status": Status(to_status).label},
+            form=form,
+            to_status=to_status,
+            problems=problems,
+        )
+
+    def check_view(self, request, pk, document_type):
+        support_request = get_object_or_404(SupportRequest.objects.select_related("beneficiary", "program"), pk=pk)
+        if not request.user.has_perm("requests_app.verify_supportrequest"):
+            raise PermissionDenied
+        documents = support_request.beneficiary.documents.filter(document_type=document_type).order_by("-expiry_date")
+        existing = DocumentCheck.objects.filter(support_request=support_request, document_type=document_type).first()
+        initial = {"document": existing.document_id, "matches_record": existing.matches_record, "note": existing.note} if existing else {}
+        form = DocumentCheckForm(request.POST or None, documents=documents, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.document_check_record(
+                    support_request=support_request,
+                    document_type=document_type,
+                    document=data["document"],
+                    matches_record=data["matches_record"],
+                    actor=request.user,
+                    note=data["note"],
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, _message(exc), messages.ERROR)
+            else:
+                self.message_user(request, gettext("Document check saved."))
+                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[pk]))
+        return self._page(
+            request,
+            "admin/requests_app/supportrequest/check.html",
+            support_request,
+            gettext("Check a document"),
+            form=form,
+            documents=documents,
+            submitted_on=timezone.localdate(support_request.submitted_at),
+        )
+
+    def research_view(self, request, pk):
+        support_request = get_object_or_404(SupportRequest, pk=pk)
+        if not request.user.has_perm("requests_app.research_supportrequest"):
+            raise PermissionDenied
+        form = ResearchReportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.research_report_file(support_request=support_request, researcher=request.user, **form.cleaned_data)
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, _message(exc), messages.ERROR)
+            else:
+                self.message_user(request, gettext("Research report filed; the request is back in verification."))
+                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[pk]))
+        return self._page(
+            request, "admin/requests_app/supportrequest/research.html", support_request, gettext("File a research report"), form=form
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        support_request = get_object_or_404(
+            SupportRequest.objects.select_related("beneficiary", "program", "channel", "assigned_officer"), pk=object_id
+        )
+        user = request.user
+        moves = [
+            {"status": target, "label": Status(target).label, "url": reverse("admin:requests_app_supportrequest_move", args=[support_request.pk, target])}
+            for target in sorted(allowed_targets(support_request.status))
+            if target not in (Status.APPROVED, Status.REJECTED) and _may_move(user, support_request.status, target)
+        ]
+        checks = {check.document_type: check for check in support_request.document_checks.select_related("document", "checked_by")}
+        from beneficiaries.models import DocumentType
+
+        submitted_on = timezone.localdate(support_request.submitted_at)
+        checklist = [
+            {
+                "type": document_type,
+                "label": DocumentType(document_type).label if document_type in DocumentType.values else document_type,
+                "check": checks.get(document_type),
+                "url": reverse("admin:requests_app_supportrequest_check", args=[support_request.pk, document_type]),
+            }
+            for document_type in support_request.program.required_document_types or []
+        ]
+        documents = [
+            {"document": document, "valid": document.is_valid_on(submitted_on)}
+            for document in support_request.beneficiary.documents.all()
+        ]
+        extra_context = {
+            **(extra_context or {}),
+            "request_obj": support_request,
+            "moves": moves,
+            "checklist": checklist,
+            "documents": documents,
+            "problems": services.verification_problems(support_request) if support_request.status == Status.VERIFICATION else [],
+            "timeline": selectors.request_timeline(support_request),
+            "applicant_note": selectors.latest_note_for_applicant(support_request),
+            "can_verify": user.has_perm("requests_app.verify_supportrequest"),
+            "can_research": support_request.status == Status.REFERRED_RESEARCH and user.has_perm("requests_app.research_supportrequest"),
+            "research_url": reverse("admin:requests_app_supportrequest_research", args=[support_request.pk]),
+            "submitted_on": submitted_on,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _may_move(user, from_status: str, to_status: str) -> bool:
+    from .workflow import MOVE_PERMISSIONS, RESEARCHER_MOVES
+
+    if (from_status, to_status) in RESEARCHER_MOVES and user.has_perm("requests_app.research_supportrequest"):
+        return True
+    permission = MOVE_PERMISSIONS.get(to_status)
+    return permission is None or user.has_perm(permission)
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(message) for message in exc.messages)
+    return str(exc) or gettext("You may not do this.")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@admin.register(ResearchReport)
+class ResearchReportAdmin(admin.ModelAdmin):
+    list_display = ["support_request", "researcher", "method", "visited_on", "created_at"]
+    list_select_related = ["support_request", "researcher"]
+    list_filter = ["method"]
+    show_full_result_count = False
+    readonly_fields = ["support_request", "researcher", "method", "visited_on", "findings", "recommendation", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # filed from the request page, which moves the request on
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["support_request", "association_name", "created_by", "created_at"]
+    list_select_related = ["support_request", "created_by"]
+    search_fields = ["association_name"]
+    show_full_result_count = False
+    readonly_fields = ["support_request", "association_name", "association_contact", "association_license", "reason", "created_by", "created_at"]
+    fields = readonly_fields + ["outcome"]
+
+    def has_add_permission(self, request):
+        return False  # made by the "refer to another association" move
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["support_request", "from_status", "to_status", "actor", "created_at"]
+    list_select_related = ["support_request", "actor"]
+    list_filter = ["to_status"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,174 @@
+"""Demo programs and requests spread over every status, with realistic timelines.
+
+Rows are written in bulk (not through the services) so a million requests load in
+minutes; every request still gets the StatusChange history the service would have written."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from channels_app.models import Channel
+
+from .models import Program, StatusChange, SupportRequest
+from .reference import new_reference
+from .workflow import Status
+
+S = Status
+PROGRAMS = [
+    ("food-basket", "السلة الغذائية", "Food basket", ["national_id", "family_record"], 14,
+     "توفير سلة غذائية شهرية للأسر المحتاجة.", "A monthly food basket for families in need."),
+    ("rent-support", "دعم الإيجار", "Rent support", ["national_id", "income_proof", "lease"], 14,
+     "المساهمة في سداد إيجار السكن للأسر المتعثرة.", "Help with the rent of families in arrears."),
+    ("medical-aid", "المساعدات العلاجية", "Medical aid", ["national_id", "medical_report"], 10,
+     "المساعدة في تكاليف العلاج والأجهزة الطبية.", "Help with treatment and medical devices."),
+    ("school-bag", "الحقيبة المدرسية", "School bag", ["national_id", "family_record"], 7,
+     "تجهيز الطلاب والطالبات بالحقيبة والمستلزمات المدرسية.", "School bags and supplies for students."),
+    ("training", "برنامج التأهيل والتدريب", "Training and qualification", ["national_id"], 14,
+     "دورات تدريبية تؤهل للعمل.", "Courses that qualify for work."),
+]
+
+# Paths a request can have taken, with how often each appears in the demo.
+PATHS = [
+    ([S.SUBMITTED], 8),
+    ([S.SUBMITTED, S.VERIFICATION], 10),
+    ([S.SUBMITTED, S.VERIFICATION, S.NEEDS_INFO], 6),
+    ([S.SUBMITTED, S.REFERRED_RESEARCH], 4),
+    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW], 12),
+    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED], 6),
+    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED, S.IN_DELIVERY], 6),
+    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED, S.IN_DELIVERY, S.DELIVERED], 8),
+    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED, S.IN_DELIVERY, S.DELIVERED, S.CLOSED], 20),
+    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.REJECTED, S.CLOSED], 10),
+    ([S.SUBMITTED, S.REFERRED_EXTERNAL, S.CLOSED], 4),
+    ([S.SUBMITTED, S.WITHDRAWN], 3),
+]
+NEEDS = [
+    "أسرة من ستة أفراد، رب الأسرة متوفى، ونحتاج إلى مساعدة في المعيشة.",
+    "تراكمت علينا إيجارات ثلاثة أشهر ومهددون بالإخلاء.",
+    "والدتي تحتاج إلى جهاز غسيل كلوي منزلي.",
+    "لدي أربعة أبناء في المدارس ولا أستطيع تجهيزهم.",
+    "أبحث عن دورة تؤهلني للعمل بعد انقطاع.",
+    "دخل الأسرة لا يكفي لتغطية الاحتياجات الأساسية.",
+]
+NOTES = {
+    S.NEEDS_INFO: "نرجو إرفاق صورة سارية من صك الإعالة.",
+    S.REFERRED_EXTERNAL: "الطلب خارج نطاق خدمات الجمعية؛ أُحيل إلى جمعية الإسكان الخيري.",
+    S.WITHDRAWN: "سحب المتقدم الطلب بعد أن تيسر أمره.",
+    S.REJECTED: "لا تنطبق شروط البرنامج على الحالة.",
+}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--requests", type=int, default=300, help="How many support requests (default 300).")
+
+
+def _programs() -> list[Program]:
+    programs = []
+    for order, (code, name_ar, name_en, documents, days, description_ar, description_en) in enumerate(PROGRAMS):
+        program, _created = Program.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_ar": name_ar,
+                "name_en": name_en,
+                "description_ar": description_ar,
+                "description_en": description_en,
+                "eligibility_ar": "الأسر المسجلة لدى الجمعية والمقيمة في نطاق خدماتها.",
+                "eligibility_en": "Families registered with the association and living in its area.",
+                "required_document_types": documents,
+                "decision_days": days,
+                "quorum": 2,
+                "sort_order": order,
+            },
+        )
+        programs.append(program)
+    return programs
+
+
+def seed(ctx) -> None:
+    from beneficiaries.models import Beneficiary
+
+    programs = _programs()
+    total = ctx.options.get("requests", 300)
+    beneficiary_ids = list(
+        Beneficiary.objects.filter(kind="direct").order_by("pk").values_list("pk", flat=True)[: max(total, 1)]
+    )
+    if not beneficiary_ids or total <= 0:
+        ctx.say("Requests: no direct beneficiaries to attach requests to; skipped.")
+        return
+    channels = {c.code: c for c in Channel.objects.all()}
+    weights_channels = [("website", 45), ("in_person", 20), ("phone", 15), ("branch_rep", 8), ("social_researcher", 5), ("email", 4), ("letter", 3)]
+    User = get_user_model()
+    officer = ctx.users.get("officer") or User.objects.filter(is_staff=True).first()
+    researcher = ctx.users.get("researcher") or officer
+    paths = [path for path, _weight in PATHS]
+    path_weights = [weight for _path, weight in PATHS]
+    now = timezone.now()
+    rng = ctx.rng
+    batch, changes, made = [], [], 0
+    # Each (beneficiary, program) pair at most once: no two open requests collide.
+    pairs = ((beneficiary_ids[i % len(beneficiary_ids)], programs[(i // len(beneficiary_ids)) % len(programs)]) for i in range(total))
+    for beneficiary_id, program in pairs:
+        path = rng.choices(paths, path_weights)[0]
+        age_days = rng.uniform(0.2, 20 if len(path) <= 3 else 120)
+        submitted = now - datetime.timedelta(days=age_days)
+        status = path[-1]
+        request = SupportRequest(
+            reference=new_reference(),
+            beneficiary_id=beneficiary_id,
+            program=program,
+            channel=channels[rng.choices([c for c, _ in weights_channels], [w for _, w in weights_channels])[0]],
+            need=rng.choice(NEEDS),
+            support_kind=rng.choice(["cash", "in_kind", "voucher", "service"]),
+            amount_requested=rng.choice([None, 500, 1000, 1500, 3000]),
+            urgency=rng.choices(["normal", "urgent", "critical"], [80, 17, 3])[0],
+            status=status,
+            submitted_at=submitted,
+            decision_due_at=submitted + datetime.timedelta(days=program.decision_days),
+            declaration_name="—",
+            declaration_signed_at=submitted,
+            rules_accepted_at=submitted,
+            assigned_officer=officer if status != S.SUBMITTED else None,
+            assigned_researcher=researcher if status == S.REFERRED_RESEARCH else None,
+        )
+        # Spread the moves between submission and now, decisions mostly within the promise.
+        span = (now - submitted).total_seconds()
+        moments = sorted(rng.uniform(0, span) for _ in path[1:])
+        timeline = [submitted] + [submitted + datetime.timedelta(seconds=s) for s in moments]
+        if status == S.NEEDS_INFO:
+            request.clock_paused_at = timeline[-1]
+        if S.APPROVED in path or S.REJECTED in path:
+            request.decided_at = timeline[path.index(S.APPROVED if S.APPROVED in path else S.REJECTED)]
+        if status in (S.CLOSED, S.WITHDRAWN):
+            request.closed_at = timeline[-1]
+        batch.append((request, path, timeline))
+        if len(batch) >= 2000:
+            made += _flush(batch, officer)
+            ctx.progress("requests", made, total)
+            batch = []
+    made += _flush(batch, officer)
+    ctx.progress("requests", made, total)
+    ctx.data["programs"] = programs
+
+
+def _flush(batch, officer) -> int:
+    if not batch:
+        return 0
+    created = SupportRequest.objects.bulk_create([request for request, _path, _timeline in batch], batch_size=1000)
+    changes = []
+    for request, (_request, path, timeline) in zip(created, batch, strict=True):
+        previous = ""
+        for status, moment in zip(path, timeline, strict=True):
+            changes.append(
+                StatusChange(
+                    support_request_id=request.pk,
+                    from_status=previous,
+                    to_status=status,
+                    actor=None if status == S.SUBMITTED else officer,
+                    note=NOTES.get(status, ""),
+                    created_at=moment,
+                )
+            )
+            previous = status
+    StatusChange.objects.bulk_create(changes, batch_size=5000)
+    return len(created)

@@ -1,0 +1,67 @@
+"""The applicant's messages for each workflow event, through the notification service.
+
+Called after commit (``transaction.on_commit`` in services), so a message never goes out
+for a move that was rolled back, and a failing gateway never undoes the move."""
+
+import logging
+
+from django.utils import translation
+
+from .models import StatusChange, SupportRequest
+from .workflow import Status
+
+logger = logging.getLogger(__name__)
+
+# Which applicant message each arrival status sends (None: no message).
+EVENT_FOR_STATUS = {
+    Status.SUBMITTED: "request_received",
+    Status.NEEDS_INFO: "info_needed",
+    Status.REFERRED_RESEARCH: "referred_research",
+    Status.REFERRED_EXTERNAL: "referred_external",
+    Status.APPROVED: "decided_approved",
+    Status.REJECTED: "decided_rejected",
+    Status.DELIVERED: "service_delivered",
+}
+
+
+def recipient_for(beneficiary):
+    from channels_app.notify import Recipient
+
+    return Recipient(
+        name=beneficiary.display_name,
+        mobile=beneficiary.mobile or "",
+        email=beneficiary.email or "",
+        language=beneficiary.preferred_language or "ar",
+        preferred_channel_code=beneficiary.preferred_channel.code if beneficiary.preferred_channel_id else "",
+        opted_out=not beneficiary.accepts_messages,
+    )
+
+
+def message_context(support_request: SupportRequest, status_change: StatusChange | None = None) -> dict:
+    return {
+        "name": support_request.beneficiary.display_name,
+        "reference": support_request.display_reference,
+        "program": support_request.program,
+        "due_date": support_request.effective_due_at(),
+        "note": status_change.note if status_change else "",
+        "status": support_request.get_status_display(),
+    }
+
+
+def notify_status_change(*, support_request_id: int, status_change_id: int) -> None:
+    change = StatusChange.objects.select_related(
+        "support_request__beneficiary__preferred_channel", "support_request__program"
+    ).get(pk=status_change_id)
+    event = EVENT_FOR_STATUS.get(change.to_status)
+    if event is None:
+        return
+    support_request = change.support_request
+    from channels_app.notify import notification_send
+
+    recipient = recipient_for(support_request.beneficiary)
+    with translation.override(recipient.language):
+        context = message_context(support_request, change)
+    try:
+        notification_send(recipient=recipient, event=event, context=context, related=support_request)
+    except Exception:  # a message must never break the workflow that already committed
+        logger.exception("Could not queue the %s message for request %s", event, support_request_id)

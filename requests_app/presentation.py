@@ -1,0 +1,42 @@
+"""How a request's promise (POL-7.7) is shown: the due date in Hijri and Gregorian with
+the days left; overdue requests stand out."""
+
+import datetime
+
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+
+from config.hijri import dual_date_html, format_gregorian, format_hijri
+
+
+def plain_date(value) -> str:
+    """Hijri (Gregorian) as plain text, for messages."""
+    hijri = format_hijri(value)
+    return f"{hijri} ({format_gregorian(value)})" if hijri else format_gregorian(value)
+
+
+def days_left_text(left: int) -> str:
+    if left < 0:
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", -left) % {"days": -left}
+    if left == 0:
+        return gettext("due today")
+    return ngettext("%(days)d day left", "%(days)d days left", left) % {"days": left}
+
+
+def due_html(obj, now: datetime.datetime | None = None):
+    left = obj.days_left(now)
+    if left is None:
+        return format_html('<span class="req-due req-due--done">{}</span>', gettext("decided"))
+    if obj.clock_paused_at:
+        return format_html(
+            '<span class="req-due req-due--paused">{} · {}</span>',
+            dual_date_html(obj.effective_due_at(now)),
+            gettext("paused while waiting for the applicant"),
+        )
+    css = "overdue" if left < 0 else "soon" if left <= 3 else "ok"
+    return format_html(
+        '<span class="req-due req-due--{}">{} · <strong>{}</strong></span>',
+        css,
+        dual_date_html(obj.decision_due_at),
+        days_left_text(left),
+    )

@@ -1,0 +1,31 @@
+"""What each role may do with programs and requests."""
+
+_READ = [
+    "requests_app.view_program",
+    "requests_app.view_supportrequest",
+    "requests_app.view_statuschange",
+    "requests_app.view_documentcheck",
+    "requests_app.view_researchreport",
+    "requests_app.view_referral",
+]
+
+GRANTS = {
+    "relations_officer": [
+        *_READ,
+        "requests_app.verify_supportrequest",
+        "requests_app.deliver_supportrequest",
+        "requests_app.add_supportrequest",
+        "requests_app.change_referral",
+    ],
+    "social_researcher": [*_READ, "requests_app.research_supportrequest"],
+    "committee_member": ["requests_app.view_program"],
+    "manager": [
+        *_READ,
+        "requests_app.add_program",
+        "requests_app.change_program",
+        "requests_app.verify_supportrequest",
+        "requests_app.deliver_supportrequest",
+        "requests_app.add_supportrequest",
+        "requests_app.change_referral",
+    ],
+}
