@@ -4,7 +4,6 @@ Status is never a form field: every move is a button that opens a small form and
 the workflow service (STYLE.md). The list shows open work by default and never counts
 the whole table."""
 
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -16,11 +15,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from . import selectors, services
-from .presentation import due_html, plain_date
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import selectors, services
 from .forms import (
     AssignForm,
     DocumentCheckForm,
@@ -32,6 +29,7 @@ from .forms import (
     ResearchReportForm,
 )
 from .models import DocumentCheck, Program, Referral, ResearchReport, StatusChange, SupportRequest
+from .presentation import due_html, plain_date
 from .workflow import FINAL_STATUSES, OPEN_STATUSES, Status, allowed_targets
 
 
@@ -43,8 +41,23 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["name_ar", "name_en", "code"]
     prepopulated_fields = {"code": ["name_en"]}
     fieldsets = [
-        (None, {"fields": ["code", "name_ar", "name_en", "description_ar", "description_en", "sort_order"]}),
-        (_("Eligibility"), {"fields": ["eligibility_ar", "eligibility_en", "required_document_types"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name_ar",
+                    "name_en",
+                    "description_ar",
+                    "description_en",
+                    "sort_order",
+                ]
+            },
+        ),
+        (
+            _("Eligibility"),
+            {"fields": ["eligibility_ar", "eligibility_en", "required_document_types"]},
+        ),
         (_("Promise and committee"), {"fields": ["decision_days", "quorum"]}),
         (_("Applications"), {"fields": ["is_open", "opens_on", "closes_on", "capacity"]}),
     ]
@@ -79,7 +92,10 @@ class StateFilter(admin.SimpleListFilter):
         if value == "open":
             return queryset.filter(status__in=OPEN_STATUSES)
         if value == "final":
-            return queryset.filter(status__in=FINAL_STATUSES + [Status.REJECTED, Status.DELIVERED, Status.REFERRED_EXTERNAL])
+            return queryset.filter(
+                status__in=FINAL_STATUSES
+                + [Status.REJECTED, Status.DELIVERED, Status.REFERRED_EXTERNAL]
+            )
         return queryset
 
 
@@ -171,27 +187,71 @@ class ProgramFilter(admin.SimpleListFilter):
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(SimpleHistoryAdmin):
-    list_display = ["reference_link", "beneficiary_name", "program", "status_badge", "due", "channel", "assigned_officer"]
+    list_display = [
+        "reference_link",
+        "beneficiary_name",
+        "program",
+        "status_badge",
+        "due",
+        "channel",
+        "assigned_officer",
+    ]
     list_display_links = None
-    list_filter = [StateFilter, "status", ProgramFilter, DueFilter, AssignedFilter, ChannelFilter, RegionFilter]
+    list_filter = [
+        StateFilter,
+        "status",
+        ProgramFilter,
+        DueFilter,
+        AssignedFilter,
+        ChannelFilter,
+        RegionFilter,
+    ]
     list_select_related = ["beneficiary", "program", "channel", "assigned_officer"]
     list_per_page = 50
     show_full_result_count = False
     search_fields = ["reference"]
-    search_help_text = _("Reference, name (any spelling of alif, ta marbuta…), ID number or mobile.")
+    search_help_text = _(
+        "Reference, name (any spelling of alif, ta marbuta…), ID number or mobile."
+    )
     ordering = ["decision_due_at"]
     actions = ["assign_to_me", "assign_to_officer"]
     change_form_template = "admin/requests_app/supportrequest/change_form.html"
     readonly_fields = [
-        "display_reference", "beneficiary", "program", "channel", "need", "support_kind", "amount_requested",
-        "urgency", "status", "assigned_officer", "assigned_researcher", "submitted_at", "decision_due_at",
-        "declaration_name", "declaration_signed_at", "rules_accepted_at",
+        "display_reference",
+        "beneficiary",
+        "program",
+        "channel",
+        "need",
+        "support_kind",
+        "amount_requested",
+        "urgency",
+        "status",
+        "assigned_officer",
+        "assigned_researcher",
+        "submitted_at",
+        "decision_due_at",
+        "declaration_name",
+        "declaration_signed_at",
+        "rules_accepted_at",
     ]
     fieldsets = [
         (None, {"fields": ["display_reference", "status", "beneficiary", "program", "channel"]}),
         (_("The request"), {"fields": ["need", "support_kind", "amount_requested", "urgency"]}),
-        (_("Handling"), {"fields": ["assigned_officer", "assigned_researcher", "submitted_at", "decision_due_at"]}),
-        (_("Declaration and consent"), {"fields": ["declaration_name", "declaration_signed_at", "rules_accepted_at"]}),
+        (
+            _("Handling"),
+            {
+                "fields": [
+                    "assigned_officer",
+                    "assigned_researcher",
+                    "submitted_at",
+                    "decision_due_at",
+                ]
+            },
+        ),
+        (
+            _("Declaration and consent"),
+            {"fields": ["declaration_name", "declaration_signed_at", "rules_accepted_at"]},
+        ),
     ]
 
     # ---- list columns
@@ -202,11 +262,15 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("beneficiary"))
     def beneficiary_name(self, obj):
-        return obj.beneficiary.display_name
+        return obj.beneficiary.name
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
-        return format_html('<span class="req-status req-status--{}">{}</span>', obj.status, obj.get_status_display())
+        return format_html(
+            '<span class="req-status req-status--{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
+        )
 
     @admin.display(description=_("decision due"), ordering="decision_due_at")
     def due(self, obj):
@@ -242,26 +306,34 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Assign the selected requests to me"), permissions=["verify"])
     def assign_to_me(self, request, queryset):
         try:
-            count = services.support_request_assign(support_requests=list(queryset), officer=request.user, actor=request.user)
+            count = services.support_request_assign(
+                support_requests=list(queryset), officer=request.user, actor=request.user
+            )
         except (PermissionDenied, ValidationError) as exc:
             self.message_user(request, _message(exc), messages.ERROR)
             return None
         self.message_user(request, gettext("%(count)d requests assigned.") % {"count": count})
         return None
 
-    @admin.action(description=_("Assign the selected requests to an officer…"), permissions=["verify"])
+    @admin.action(
+        description=_("Assign the selected requests to an officer…"), permissions=["verify"]
+    )
     def assign_to_officer(self, request, queryset):
         if "apply" in request.POST:
             form = AssignForm(request.POST)
             if form.is_valid():
                 try:
                     count = services.support_request_assign(
-                        support_requests=list(queryset), officer=form.cleaned_data["officer"], actor=request.user
+                        support_requests=list(queryset),
+                        officer=form.cleaned_data["officer"],
+                        actor=request.user,
                     )
                 except (PermissionDenied, ValidationError) as exc:
                     self.message_user(request, _message(exc), messages.ERROR)
                     return None
-                self.message_user(request, gettext("%(count)d requests assigned.") % {"count": count})
+                self.message_user(
+                    request, gettext("%(count)d requests assigned.") % {"count": count}
+                )
                 return None
         else:
             form = AssignForm()
@@ -286,9 +358,21 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("intake/", wrap(self.intake_view), name="requests_app_supportrequest_intake"),
-            path("<int:pk>/move/<str:to_status>/", wrap(self.move_view), name="requests_app_supportrequest_move"),
-            path("<int:pk>/check/<str:document_type>/", wrap(self.check_view), name="requests_app_supportrequest_check"),
-            path("<int:pk>/research-report/", wrap(self.research_view), name="requests_app_supportrequest_research"),
+            path(
+                "<int:pk>/move/<str:to_status>/",
+                wrap(self.move_view),
+                name="requests_app_supportrequest_move",
+            ),
+            path(
+                "<int:pk>/check/<str:document_type>/",
+                wrap(self.check_view),
+                name="requests_app_supportrequest_check",
+            ),
+            path(
+                "<int:pk>/research-report/",
+                wrap(self.research_view),
+                name="requests_app_supportrequest_research",
+            ),
             *super().get_urls(),
         ]
 
@@ -337,28 +421,47 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
                 self.message_user(
                     request,
                     gettext("Request %(reference)s registered. Decision due %(due)s.")
-                    % {"reference": support_request.display_reference, "due": plain_date(support_request.decision_due_at)},
+                    % {
+                        "reference": support_request.display_reference,
+                        "due": plain_date(support_request.decision_due_at),
+                    },
                 )
-                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[support_request.pk]))
+                return HttpResponseRedirect(
+                    reverse("admin:requests_app_supportrequest_change", args=[support_request.pk])
+                )
         return self._page(
-            request, "admin/requests_app/supportrequest/intake.html", None, gettext("Register a request"), form=form
+            request,
+            "admin/requests_app/supportrequest/intake.html",
+            None,
+            gettext("Register a request"),
+            form=form,
         )
 
     def move_view(self, request, pk, to_status):
-        support_request = get_object_or_404(SupportRequest.objects.select_related("beneficiary", "program"), pk=pk)
+        support_request = get_object_or_404(
+            SupportRequest.objects.select_related("beneficiary", "program"), pk=pk
+        )
         if not self.has_view_permission(request, support_request) or to_status not in Status.values:
             raise PermissionDenied
-        form_class = {Status.REFERRED_RESEARCH: ReferResearchForm, Status.REFERRED_EXTERNAL: ReferExternalForm}.get(
-            to_status, MoveForm
-        )
+        form_class = {
+            Status.REFERRED_RESEARCH: ReferResearchForm,
+            Status.REFERRED_EXTERNAL: ReferExternalForm,
+        }.get(to_status, MoveForm)
         form = form_class(request.POST or None, to_status=to_status)
-        problems = services.verification_problems(support_request) if to_status == Status.COMMITTEE_REVIEW else []
+        problems = (
+            services.verification_problems(support_request)
+            if to_status == Status.COMMITTEE_REVIEW
+            else []
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 if to_status == Status.REFERRED_RESEARCH:
                     services.support_request_refer_research(
-                        support_request=support_request, researcher=data["researcher"], actor=request.user, note=data["note"]
+                        support_request=support_request,
+                        researcher=data["researcher"],
+                        actor=request.user,
+                        note=data["note"],
                     )
                 elif to_status == Status.REFERRED_EXTERNAL:
                     services.support_request_refer_external(
@@ -371,7 +474,10 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
                     )
                 else:
                     services.support_request_transition(
-                        support_request=support_request, to_status=to_status, actor=request.user, note=data["note"]
+                        support_request=support_request,
+                        to_status=to_status,
+                        actor=request.user,
+                        note=data["note"],
                     )
             except (PermissionDenied, ValidationError) as exc:
                 self.message_user(request, _message(exc), messages.ERROR)
@@ -379,9 +485,14 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
                 self.message_user(
                     request,
                     gettext("Request %(reference)s is now “%(status)s”.")
-                    % {"reference": support_request.display_reference, "status": Status(to_status).label},
+                    % {
+                        "reference": support_request.display_reference,
+                        "status": Status(to_status).label,
+                    },
                 )
-                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[pk]))
+                return HttpResponseRedirect(
+                    reverse("admin:requests_app_supportrequest_change", args=[pk])
+                )
         return self._page(
             request,
             "admin/requests_app/supportrequest/move.html",
@@ -394,12 +505,26 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
         )
 
     def check_view(self, request, pk, document_type):
-        support_request = get_object_or_404(SupportRequest.objects.select_related("beneficiary", "program"), pk=pk)
+        support_request = get_object_or_404(
+            SupportRequest.objects.select_related("beneficiary", "program"), pk=pk
+        )
         if not request.user.has_perm("requests_app.verify_supportrequest"):
             raise PermissionDenied
-        documents = support_request.beneficiary.documents.filter(document_type=document_type).order_by("-expiry_date")
-        existing = DocumentCheck.objects.filter(support_request=support_request, document_type=document_type).first()
-        initial = {"document": existing.document_id, "matches_record": existing.matches_record, "note": existing.note} if existing else {}
+        documents = support_request.beneficiary.documents.filter(
+            document_type=document_type
+        ).order_by("-expiry_date")
+        existing = DocumentCheck.objects.filter(
+            support_request=support_request, document_type=document_type
+        ).first()
+        initial = (
+            {
+                "document": existing.document_id,
+                "matches_record": existing.matches_record,
+                "note": existing.note,
+            }
+            if existing
+            else {}
+        )
         form = DocumentCheckForm(request.POST or None, documents=documents, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -416,7 +541,9 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
                 self.message_user(request, _message(exc), messages.ERROR)
             else:
                 self.message_user(request, gettext("Document check saved."))
-                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[pk]))
+                return HttpResponseRedirect(
+                    reverse("admin:requests_app_supportrequest_change", args=[pk])
+                )
         return self._page(
             request,
             "admin/requests_app/supportrequest/check.html",
@@ -434,36 +561,65 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
         form = ResearchReportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.research_report_file(support_request=support_request, researcher=request.user, **form.cleaned_data)
+                services.research_report_file(
+                    support_request=support_request, researcher=request.user, **form.cleaned_data
+                )
             except (PermissionDenied, ValidationError) as exc:
                 self.message_user(request, _message(exc), messages.ERROR)
             else:
-                self.message_user(request, gettext("Research report filed; the request is back in verification."))
-                return HttpResponseRedirect(reverse("admin:requests_app_supportrequest_change", args=[pk]))
+                self.message_user(
+                    request, gettext("Research report filed; the request is back in verification.")
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:requests_app_supportrequest_change", args=[pk])
+                )
         return self._page(
-            request, "admin/requests_app/supportrequest/research.html", support_request, gettext("File a research report"), form=form
+            request,
+            "admin/requests_app/supportrequest/research.html",
+            support_request,
+            gettext("File a research report"),
+            form=form,
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         support_request = get_object_or_404(
-            SupportRequest.objects.select_related("beneficiary", "program", "channel", "assigned_officer"), pk=object_id
+            SupportRequest.objects.select_related(
+                "beneficiary", "program", "channel", "assigned_officer"
+            ),
+            pk=object_id,
         )
         user = request.user
         moves = [
-            {"status": target, "label": Status(target).label, "url": reverse("admin:requests_app_supportrequest_move", args=[support_request.pk, target])}
+            {
+                "status": target,
+                "label": Status(target).label,
+                "url": reverse(
+                    "admin:requests_app_supportrequest_move", args=[support_request.pk, target]
+                ),
+            }
             for target in sorted(allowed_targets(support_request.status))
-            if target not in (Status.APPROVED, Status.REJECTED) and _may_move(user, support_request.status, target)
+            if target not in (Status.APPROVED, Status.REJECTED)
+            and _may_move(user, support_request.status, target)
         ]
-        checks = {check.document_type: check for check in support_request.document_checks.select_related("document", "checked_by")}
-        from beneficiaries.models import DocumentType
+        checks = {
+            check.document_type: check
+            for check in support_request.document_checks.select_related("document", "checked_by")
+        }
+        from beneficiaries.models import BeneficiaryDocument
 
+        DocumentType = BeneficiaryDocument.DocumentType
         submitted_on = timezone.localdate(support_request.submitted_at)
         checklist = [
             {
                 "type": document_type,
-                "label": DocumentType(document_type).label if document_type in DocumentType.values else document_type,
+                "label": DocumentType(document_type).label
+                if document_type in DocumentType.values
+                else document_type,
                 "check": checks.get(document_type),
-                "url": reverse("admin:requests_app_supportrequest_check", args=[support_request.pk, document_type]),
+                "url": reverse(
+                    "admin:requests_app_supportrequest_check",
+                    args=[support_request.pk, document_type],
+                ),
             }
             for document_type in support_request.program.required_document_types or []
         ]
@@ -477,12 +633,17 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
             "moves": moves,
             "checklist": checklist,
             "documents": documents,
-            "problems": services.verification_problems(support_request) if support_request.status == Status.VERIFICATION else [],
+            "problems": services.verification_problems(support_request)
+            if support_request.status == Status.VERIFICATION
+            else [],
             "timeline": selectors.request_timeline(support_request),
             "applicant_note": selectors.latest_note_for_applicant(support_request),
             "can_verify": user.has_perm("requests_app.verify_supportrequest"),
-            "can_research": support_request.status == Status.REFERRED_RESEARCH and user.has_perm("requests_app.research_supportrequest"),
-            "research_url": reverse("admin:requests_app_supportrequest_research", args=[support_request.pk]),
+            "can_research": support_request.status == Status.REFERRED_RESEARCH
+            and user.has_perm("requests_app.research_supportrequest"),
+            "research_url": reverse(
+                "admin:requests_app_supportrequest_research", args=[support_request.pk]
+            ),
             "submitted_on": submitted_on,
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -491,7 +652,9 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
 def _may_move(user, from_status: str, to_status: str) -> bool:
     from .workflow import MOVE_PERMISSIONS, RESEARCHER_MOVES
 
-    if (from_status, to_status) in RESEARCHER_MOVES and user.has_perm("requests_app.research_supportrequest"):
+    if (from_status, to_status) in RESEARCHER_MOVES and user.has_perm(
+        "requests_app.research_supportrequest"
+    ):
         return True
     permission = MOVE_PERMISSIONS.get(to_status)
     return permission is None or user.has_perm(permission)
@@ -517,7 +680,15 @@ class ResearchReportAdmin(admin.ModelAdmin):
     list_select_related = ["support_request", "researcher"]
     list_filter = ["method"]
     show_full_result_count = False
-    readonly_fields = ["support_request", "researcher", "method", "visited_on", "findings", "recommendation", "created_at"]
+    readonly_fields = [
+        "support_request",
+        "researcher",
+        "method",
+        "visited_on",
+        "findings",
+        "recommendation",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # filed from the request page, which moves the request on
@@ -532,7 +703,15 @@ class ReferralAdmin(admin.ModelAdmin):
     list_select_related = ["support_request", "created_by"]
     search_fields = ["association_name"]
     show_full_result_count = False
-    readonly_fields = ["support_request", "association_name", "association_contact", "association_license", "reason", "created_by", "created_at"]
+    readonly_fields = [
+        "support_request",
+        "association_name",
+        "association_contact",
+        "association_license",
+        "reason",
+        "created_by",
+        "created_at",
+    ]
     fields = readonly_fields + ["outcome"]
 
     def has_add_permission(self, request):

@@ -16,16 +16,51 @@ from .workflow import Status
 
 S = Status
 PROGRAMS = [
-    ("food-basket", "السلة الغذائية", "Food basket", ["national_id", "family_record"], 14,
-     "توفير سلة غذائية شهرية للأسر المحتاجة.", "A monthly food basket for families in need."),
-    ("rent-support", "دعم الإيجار", "Rent support", ["national_id", "income_proof", "lease"], 14,
-     "المساهمة في سداد إيجار السكن للأسر المتعثرة.", "Help with the rent of families in arrears."),
-    ("medical-aid", "المساعدات العلاجية", "Medical aid", ["national_id", "medical_report"], 10,
-     "المساعدة في تكاليف العلاج والأجهزة الطبية.", "Help with treatment and medical devices."),
-    ("school-bag", "الحقيبة المدرسية", "School bag", ["national_id", "family_record"], 7,
-     "تجهيز الطلاب والطالبات بالحقيبة والمستلزمات المدرسية.", "School bags and supplies for students."),
-    ("training", "برنامج التأهيل والتدريب", "Training and qualification", ["national_id"], 14,
-     "دورات تدريبية تؤهل للعمل.", "Courses that qualify for work."),
+    (
+        "food-basket",
+        "السلة الغذائية",
+        "Food basket",
+        ["national_id", "family_record"],
+        14,
+        "توفير سلة غذائية شهرية للأسر المحتاجة.",
+        "A monthly food basket for families in need.",
+    ),
+    (
+        "rent-support",
+        "دعم الإيجار",
+        "Rent support",
+        ["national_id", "income_proof", "lease"],
+        14,
+        "المساهمة في سداد إيجار السكن للأسر المتعثرة.",
+        "Help with the rent of families in arrears.",
+    ),
+    (
+        "medical-aid",
+        "المساعدات العلاجية",
+        "Medical aid",
+        ["national_id", "medical_report"],
+        10,
+        "المساعدة في تكاليف العلاج والأجهزة الطبية.",
+        "Help with treatment and medical devices.",
+    ),
+    (
+        "school-bag",
+        "الحقيبة المدرسية",
+        "School bag",
+        ["national_id", "family_record"],
+        7,
+        "تجهيز الطلاب والطالبات بالحقيبة والمستلزمات المدرسية.",
+        "School bags and supplies for students.",
+    ),
+    (
+        "training",
+        "برنامج التأهيل والتدريب",
+        "Training and qualification",
+        ["national_id"],
+        14,
+        "دورات تدريبية تؤهل للعمل.",
+        "Courses that qualify for work.",
+    ),
 ]
 
 # Paths a request can have taken, with how often each appears in the demo.
@@ -38,7 +73,18 @@ PATHS = [
     ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED], 6),
     ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED, S.IN_DELIVERY], 6),
     ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED, S.IN_DELIVERY, S.DELIVERED], 8),
-    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.APPROVED, S.IN_DELIVERY, S.DELIVERED, S.CLOSED], 20),
+    (
+        [
+            S.SUBMITTED,
+            S.VERIFICATION,
+            S.COMMITTEE_REVIEW,
+            S.APPROVED,
+            S.IN_DELIVERY,
+            S.DELIVERED,
+            S.CLOSED,
+        ],
+        20,
+    ),
     ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.REJECTED, S.CLOSED], 10),
     ([S.SUBMITTED, S.REFERRED_EXTERNAL, S.CLOSED], 4),
     ([S.SUBMITTED, S.WITHDRAWN], 3),
@@ -60,12 +106,22 @@ NOTES = {
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--requests", type=int, default=300, help="How many support requests (default 300).")
+    parser.add_argument(
+        "--requests", type=int, default=300, help="How many support requests (default 300)."
+    )
 
 
 def _programs() -> list[Program]:
     programs = []
-    for order, (code, name_ar, name_en, documents, days, description_ar, description_en) in enumerate(PROGRAMS):
+    for order, (
+        code,
+        name_ar,
+        name_en,
+        documents,
+        days,
+        description_ar,
+        description_en,
+    ) in enumerate(PROGRAMS):
         program, _created = Program.objects.update_or_create(
             code=code,
             defaults={
@@ -91,13 +147,23 @@ def seed(ctx) -> None:
     programs = _programs()
     total = ctx.options.get("requests", 300)
     beneficiary_ids = list(
-        Beneficiary.objects.filter(kind="direct").order_by("pk").values_list("pk", flat=True)[: max(total, 1)]
+        Beneficiary.objects.filter(kind="direct")
+        .order_by("pk")
+        .values_list("pk", flat=True)[: max(total, 1)]
     )
     if not beneficiary_ids or total <= 0:
         ctx.say("Requests: no direct beneficiaries to attach requests to; skipped.")
         return
     channels = {c.code: c for c in Channel.objects.all()}
-    weights_channels = [("website", 45), ("in_person", 20), ("phone", 15), ("branch_rep", 8), ("social_researcher", 5), ("email", 4), ("letter", 3)]
+    weights_channels = [
+        ("website", 45),
+        ("in_person", 20),
+        ("phone", 15),
+        ("branch_rep", 8),
+        ("social_researcher", 5),
+        ("email", 4),
+        ("letter", 3),
+    ]
     User = get_user_model()
     officer = ctx.users.get("officer") or User.objects.filter(is_staff=True).first()
     researcher = ctx.users.get("researcher") or officer
@@ -107,7 +173,13 @@ def seed(ctx) -> None:
     rng = ctx.rng
     batch, changes, made = [], [], 0
     # Each (beneficiary, program) pair at most once: no two open requests collide.
-    pairs = ((beneficiary_ids[i % len(beneficiary_ids)], programs[(i // len(beneficiary_ids)) % len(programs)]) for i in range(total))
+    pairs = (
+        (
+            beneficiary_ids[i % len(beneficiary_ids)],
+            programs[(i // len(beneficiary_ids)) % len(programs)],
+        )
+        for i in range(total)
+    )
     for beneficiary_id, program in pairs:
         path = rng.choices(paths, path_weights)[0]
         age_days = rng.uniform(0.2, 20 if len(path) <= 3 else 120)
@@ -117,7 +189,9 @@ def seed(ctx) -> None:
             reference=new_reference(),
             beneficiary_id=beneficiary_id,
             program=program,
-            channel=channels[rng.choices([c for c, _ in weights_channels], [w for _, w in weights_channels])[0]],
+            channel=channels[
+                rng.choices([c for c, _ in weights_channels], [w for _, w in weights_channels])[0]
+            ],
             need=rng.choice(NEEDS),
             support_kind=rng.choice(["cash", "in_kind", "voucher", "service"]),
             amount_requested=rng.choice([None, 500, 1000, 1500, 3000]),
@@ -138,7 +212,9 @@ def seed(ctx) -> None:
         if status == S.NEEDS_INFO:
             request.clock_paused_at = timeline[-1]
         if S.APPROVED in path or S.REJECTED in path:
-            request.decided_at = timeline[path.index(S.APPROVED if S.APPROVED in path else S.REJECTED)]
+            request.decided_at = timeline[
+                path.index(S.APPROVED if S.APPROVED in path else S.REJECTED)
+            ]
         if status in (S.CLOSED, S.WITHDRAWN):
             request.closed_at = timeline[-1]
         batch.append((request, path, timeline))
@@ -154,7 +230,9 @@ def seed(ctx) -> None:
 def _flush(batch, officer) -> int:
     if not batch:
         return 0
-    created = SupportRequest.objects.bulk_create([request for request, _path, _timeline in batch], batch_size=1000)
+    created = SupportRequest.objects.bulk_create(
+        [request for request, _path, _timeline in batch], batch_size=1000
+    )
     changes = []
     for request, (_request, path, timeline) in zip(created, batch, strict=True):
         previous = ""

@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import DocumentType
+from beneficiaries.models import BeneficiaryDocument
+
+DocumentType = BeneficiaryDocument.DocumentType
 
 from .models import Program, ResearchMethod, SupportKind, Urgency
 from .workflow import NOTE_REQUIRED, Status
@@ -36,9 +38,7 @@ def staff_with_permission(codename: str):
     User = get_user_model()
     return (
         User.objects.filter(is_active=True)
-        .filter(
-            models_q_perm(app_label, perm)
-        )
+        .filter(models_q_perm(app_label, perm))
         .distinct()
         .order_by("first_name", "username")
     )
@@ -49,15 +49,22 @@ def models_q_perm(app_label: str, codename: str):
 
     return (
         Q(is_superuser=True)
-        | Q(user_permissions__content_type__app_label=app_label, user_permissions__codename=codename)
-        | Q(groups__permissions__content_type__app_label=app_label, groups__permissions__codename=codename)
+        | Q(
+            user_permissions__content_type__app_label=app_label, user_permissions__codename=codename
+        )
+        | Q(
+            groups__permissions__content_type__app_label=app_label,
+            groups__permissions__codename=codename,
+        )
     )
 
 
 class MoveForm(forms.Form):
     """The note an officer writes when moving a request (required where the applicant reads it)."""
 
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
 
     def __init__(self, *args, to_status: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,20 +82,30 @@ class ReferResearchForm(MoveForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["researcher"].queryset = staff_with_permission("requests_app.research_supportrequest")
+        self.fields["researcher"].queryset = staff_with_permission(
+            "requests_app.research_supportrequest"
+        )
 
 
 class ReferExternalForm(MoveForm):
     association_name = forms.CharField(label=_("association referred to"), max_length=200)
     association_contact = forms.CharField(label=_("its contact"), max_length=200, required=False)
-    association_license = forms.CharField(label=_("its license number"), max_length=40, required=False)
+    association_license = forms.CharField(
+        label=_("its license number"), max_length=40, required=False
+    )
 
 
 class ResearchReportForm(forms.Form):
     method = forms.ChoiceField(label=_("how"), choices=ResearchMethod.choices)
-    visited_on = forms.DateField(label=_("date of the visit or call"), widget=forms.DateInput(attrs={"type": "date"}))
-    findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
-    recommendation = forms.CharField(label=_("recommendation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    visited_on = forms.DateField(
+        label=_("date of the visit or call"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    findings = forms.CharField(
+        label=_("findings"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+    recommendation = forms.CharField(
+        label=_("recommendation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
     def clean_visited_on(self):
         value = self.cleaned_data["visited_on"]
@@ -98,7 +115,9 @@ class ResearchReportForm(forms.Form):
 
 
 class DocumentCheckForm(forms.Form):
-    document = forms.ModelChoiceField(label=_("document"), queryset=None, required=False, empty_label=_("— missing —"))
+    document = forms.ModelChoiceField(
+        label=_("document"), queryset=None, required=False, empty_label=_("— missing —")
+    )
     matches_record = forms.BooleanField(label=_("matches the beneficiary's record"), required=False)
     note = forms.CharField(label=_("note"), max_length=500, required=False)
 
@@ -112,7 +131,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = staff_with_permission("requests_app.verify_supportrequest")
+        self.fields["officer"].queryset = staff_with_permission(
+            "requests_app.verify_supportrequest"
+        )
 
 
 class IntakeForm(forms.Form):
@@ -121,16 +142,28 @@ class IntakeForm(forms.Form):
     beneficiary = forms.ModelChoiceField(label=_("beneficiary"), queryset=None)
     program = forms.ModelChoiceField(label=_("program"), queryset=Program.objects.all())
     channel = forms.ModelChoiceField(label=_("channel"), queryset=None)
-    need = forms.CharField(label=_("the need, in the applicant's words"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    need = forms.CharField(
+        label=_("the need, in the applicant's words"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
     support_kind = forms.ChoiceField(label=_("support requested"), choices=SupportKind.choices)
-    amount_requested = forms.DecimalField(label=_("amount requested (SAR)"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    amount_requested = forms.DecimalField(
+        label=_("amount requested (SAR)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+    )
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
     declaration_name = forms.CharField(
-        label=_("declaration signed by (the applicant's full name)"), max_length=200,
+        label=_("declaration signed by (the applicant's full name)"),
+        max_length=200,
         help_text=_("The applicant declares the data correct and is responsible for it (POL-7.6)."),
     )
     accept_rules = forms.BooleanField(
-        label=_("the applicant accepts the program's rules"), required=True,
+        label=_("the applicant accepts the program's rules"),
+        required=True,
         help_text=_("Applying for a program is consent to its rules (POL-7.9)."),
     )
 

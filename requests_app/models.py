@@ -55,8 +55,12 @@ class Program(models.Model):
         verbose_name = _("program")
         verbose_name_plural = _("programs")
         constraints = [
-            models.CheckConstraint(condition=models.Q(decision_days__gte=1), name="program_decision_days_positive"),
-            models.CheckConstraint(condition=models.Q(quorum__gte=1), name="program_quorum_positive"),
+            models.CheckConstraint(
+                condition=models.Q(decision_days__gte=1), name="program_decision_days_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quorum__gte=1), name="program_quorum_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,44 +106,80 @@ class SupportRequest(models.Model):
 
     Status = Status
 
-    reference = models.CharField(_("reference"), max_length=12, unique=True, default=references.new_reference, editable=False)
-    beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary", on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("beneficiary")
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=references.new_reference, editable=False
     )
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="requests", verbose_name=_("program"))
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.PROTECT,
+        related_name="support_requests",
+        verbose_name=_("beneficiary"),
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="requests", verbose_name=_("program")
+    )
     channel = models.ForeignKey(
-        "channels_app.Channel", on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("channel")
+        "channels_app.Channel",
+        on_delete=models.PROTECT,
+        related_name="support_requests",
+        verbose_name=_("channel"),
     )
     need = models.TextField(_("the need, in the applicant's words"))
-    support_kind = models.CharField(_("support requested"), max_length=20, choices=SupportKind.choices, default=SupportKind.CASH)
+    support_kind = models.CharField(
+        _("support requested"), max_length=20, choices=SupportKind.choices, default=SupportKind.CASH
+    )
     amount_requested = models.DecimalField(
-        _("amount requested (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("amount requested (SAR)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
     assigned_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assigned_requests", verbose_name=_("assigned officer"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assigned officer"),
     )
     assigned_researcher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="researched_requests", verbose_name=_("social researcher"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="researched_requests",
+        verbose_name=_("social researcher"),
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
     decision_due_at = models.DateTimeField(_("decision due"), editable=False)
-    clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True, editable=False)
+    clock_paused_at = models.DateTimeField(
+        _("clock paused since"), null=True, blank=True, editable=False
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     # POL-7.6: the applicant signs the data as correct (typed full name as signature).
     declaration_name = models.CharField(_("declaration signed by"), max_length=200, blank=True)
     declaration_signed_at = models.DateTimeField(_("declaration signed"), null=True, blank=True)
-    declaration_ip = models.GenericIPAddressField(_("declaration signed from"), null=True, blank=True)
+    declaration_ip = models.GenericIPAddressField(
+        _("declaration signed from"), null=True, blank=True
+    )
     # POL-7.9: applying is consent to the program's rules.
     rules_accepted_at = models.DateTimeField(_("program rules accepted"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("registered by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -163,8 +203,13 @@ class SupportRequest(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "decision_due_at"], name="request_status_due"),
-            models.Index(fields=["program", "status", "decision_due_at"], name="request_program_status_due"),
-            models.Index(fields=["assigned_officer", "status", "decision_due_at"], name="request_officer_status_due"),
+            models.Index(
+                fields=["program", "status", "decision_due_at"], name="request_program_status_due"
+            ),
+            models.Index(
+                fields=["assigned_officer", "status", "decision_due_at"],
+                name="request_officer_status_due",
+            ),
             models.Index(fields=["channel", "status"], name="request_channel_status"),
             models.Index(fields=["-submitted_at"], name="request_submitted"),
         ]
@@ -210,12 +255,20 @@ class StatusChange(models.Model):
     """One move of a request from one status to another, with who moved it and why."""
 
     support_request = models.ForeignKey(
-        SupportRequest, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("support request")
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("support request"),
     )
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=False)
@@ -224,7 +277,9 @@ class StatusChange(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        indexes = [models.Index(fields=["support_request", "created_at"], name="statuschange_request_time")]
+        indexes = [
+            models.Index(fields=["support_request", "created_at"], name="statuschange_request_time")
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
@@ -238,19 +293,29 @@ class DocumentCheck(models.Model):
     """The officer's check of one required document against the request (POL-7.3)."""
 
     support_request = models.ForeignKey(
-        SupportRequest, on_delete=models.CASCADE, related_name="document_checks", verbose_name=_("support request")
+        SupportRequest,
+        on_delete=models.CASCADE,
+        related_name="document_checks",
+        verbose_name=_("support request"),
     )
     document_type = models.CharField(_("document type"), max_length=30)
     document = models.ForeignKey(
-        "beneficiaries.BeneficiaryDocument", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="request_checks", verbose_name=_("document"),
+        "beneficiaries.BeneficiaryDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="request_checks",
+        verbose_name=_("document"),
     )
     present = models.BooleanField(_("present"), default=False)
     valid_on_submission = models.BooleanField(_("valid on the submission date"), default=False)
     matches_record = models.BooleanField(_("matches the record"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("checked by"),
     )
     checked_at = models.DateTimeField(_("checked"), default=timezone.now)
 
@@ -258,7 +323,9 @@ class DocumentCheck(models.Model):
         verbose_name = _("document check")
         verbose_name_plural = _("document checks")
         constraints = [
-            models.UniqueConstraint(fields=["support_request", "document_type"], name="one_check_per_required_document"),
+            models.UniqueConstraint(
+                fields=["support_request", "document_type"], name="one_check_per_required_document"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,10 +346,16 @@ class ResearchReport(models.Model):
     """The social researcher's field report on a referred request (POL-7.5)."""
 
     support_request = models.ForeignKey(
-        SupportRequest, on_delete=models.PROTECT, related_name="research_reports", verbose_name=_("support request")
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="research_reports",
+        verbose_name=_("support request"),
     )
     researcher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="research_reports", verbose_name=_("researcher")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="research_reports",
+        verbose_name=_("researcher"),
     )
     method = models.CharField(_("how"), max_length=20, choices=ResearchMethod.choices)
     visited_on = models.DateField(_("date of the visit or call"))
@@ -295,7 +368,9 @@ class ResearchReport(models.Model):
         ordering = ["created_at"]
         verbose_name = _("social research report")
         verbose_name_plural = _("social research reports")
-        indexes = [models.Index(fields=["support_request", "created_at"], name="research_request_time")]
+        indexes = [
+            models.Index(fields=["support_request", "created_at"], name="research_request_time")
+        ]
 
     def __str__(self) -> str:
         return f"{self.support_request} · {self.get_method_display()}"
@@ -305,7 +380,10 @@ class Referral(models.Model):
     """A request outside the association's remit, referred to the competent association (POL-7.12)."""
 
     support_request = models.ForeignKey(
-        SupportRequest, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("support request")
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("support request"),
     )
     association_name = models.CharField(_("association referred to"), max_length=200)
     association_contact = models.CharField(_("its contact"), max_length=200, blank=True)
@@ -313,7 +391,10 @@ class Referral(models.Model):
     reason = models.TextField(_("reason"))
     outcome = models.TextField(_("outcome, if learned"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred by"),
     )
     created_at = models.DateTimeField(_("referred"), default=timezone.now)
     history = HistoricalRecords()
@@ -322,7 +403,9 @@ class Referral(models.Model):
         ordering = ["created_at"]
         verbose_name = _("referral to another association")
         verbose_name_plural = _("referrals to other associations")
-        indexes = [models.Index(fields=["support_request", "created_at"], name="referral_request_time")]
+        indexes = [
+            models.Index(fields=["support_request", "created_at"], name="referral_request_time")
+        ]
 
     def __str__(self) -> str:
         return self.association_name

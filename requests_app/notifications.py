@@ -28,20 +28,36 @@ def recipient_for(beneficiary):
     from channels_app.notify import Recipient
 
     return Recipient(
-        name=beneficiary.display_name,
+        name=beneficiary.name,
         mobile=beneficiary.mobile or "",
         email=beneficiary.email or "",
         language=beneficiary.preferred_language or "ar",
-        preferred_channel_code=beneficiary.preferred_channel.code if beneficiary.preferred_channel_id else "",
-        opted_out=not beneficiary.accepts_messages,
+        preferred_channel_code=beneficiary.preferred_channel.code
+        if beneficiary.preferred_channel_id
+        else "",
+        opted_out=has_opted_out(beneficiary),
     )
 
 
-def message_context(support_request: SupportRequest, status_change: StatusChange | None = None) -> dict:
+def has_opted_out(beneficiary) -> bool:
+    """The beneficiary withdrew their consent to be contacted (PDPL) and has not given it again."""
+    from beneficiaries.models import Consent
+
+    latest = (
+        beneficiary.consents.filter(purpose=Consent.Purpose.CONTACT)
+        .order_by("-given_at", "-pk")
+        .first()
+    )
+    return latest is not None and latest.withdrawn_at is not None
+
+
+def message_context(
+    support_request: SupportRequest, status_change: StatusChange | None = None
+) -> dict:
     return {
-        "name": support_request.beneficiary.display_name,
+        "name": support_request.beneficiary.name,
         "reference": support_request.display_reference,
-        "program": support_request.program,
+        "program": support_request.program.name,
         "due_date": support_request.effective_due_at(),
         "note": status_change.note if status_change else "",
         "status": support_request.get_status_display(),
@@ -56,12 +72,14 @@ def notify_status_change(*, support_request_id: int, status_change_id: int) -> N
     if event is None:
         return
     support_request = change.support_request
-    from channels_app.notify import notification_send
+    from channels_app.services import notification_send
 
     recipient = recipient_for(support_request.beneficiary)
     with translation.override(recipient.language):
         context = message_context(support_request, change)
     try:
-        notification_send(recipient=recipient, event=event, context=context, related=support_request)
+        notification_send(
+            recipient=recipient, event=event, context=context, related=support_request
+        )
     except Exception:  # a message must never break the workflow that already committed
         logger.exception("Could not queue the %s message for request %s", event, support_request_id)

@@ -39,4 +39,8 @@ def clean_reference(value: str) -> str:
 
 
 def display(reference: str) -> str:
-    return f"{reference[:4]}-{reference[4:8]}-{reference[8:]}" if len(reference) == LENGTH else reference
+    return (
+        f"{reference[:4]}-{reference[4:8]}-{reference[8:]}"
+        if len(reference) == LENGTH
+        else reference
+    )

@@ -34,7 +34,11 @@ def latest_note_for_applicant(support_request: SupportRequest) -> str:
     """What the applicant is asked for, when the request waits on them."""
     if support_request.status != Status.NEEDS_INFO:
         return ""
-    change = support_request.status_changes.filter(to_status=Status.NEEDS_INFO).order_by("-created_at", "-pk").first()
+    change = (
+        support_request.status_changes.filter(to_status=Status.NEEDS_INFO)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
     return change.note if change else ""
 
 
@@ -43,18 +47,18 @@ def request_timeline(support_request: SupportRequest) -> list[dict]:
 
     A fixed number of queries whatever the length of the history."""
     entries = []
-    for change in StatusChange.objects.filter(support_request=support_request).select_related("actor"):
+    for change in StatusChange.objects.filter(support_request=support_request).select_related(
+        "actor"
+    ):
         entries.append({"kind": "status", "at": change.created_at, "object": change})
     for report in support_request.research_reports.select_related("researcher"):
         entries.append({"kind": "research", "at": report.created_at, "object": report})
     for referral in support_request.referrals.select_related("created_by"):
         entries.append({"kind": "referral", "at": referral.created_at, "object": referral})
-    try:
-        from channels_app.notify import notifications_for
-    except ImportError:  # pragma: no cover - the notification service ships with channels_app
-        notifications = []
-    else:
-        notifications = notifications_for(support_request)
-    for notification in notifications:
-        entries.append({"kind": "notification", "at": notification.created_at, "object": notification})
+    from channels_app.selectors import notifications_for
+
+    for notification in notifications_for(support_request):
+        entries.append(
+            {"kind": "notification", "at": notification.created_at, "object": notification}
+        )
     return sorted(chain(entries), key=lambda entry: entry["at"])

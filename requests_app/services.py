@@ -41,12 +41,15 @@ def _check_actor(*, actor, from_status: str, to_status: str) -> None:
         if (from_status, to_status) not in APPLICANT_MOVES:
             raise PermissionDenied(_("Only the association's staff can make this move."))
         return
-    if (from_status, to_status) in RESEARCHER_MOVES and actor.has_perm("requests_app.research_supportrequest"):
+    if (from_status, to_status) in RESEARCHER_MOVES and actor.has_perm(
+        "requests_app.research_supportrequest"
+    ):
         return
     permission = MOVE_PERMISSIONS.get(to_status)
     if permission and not actor.has_perm(permission):
         raise PermissionDenied(
-            _("Your role may not move a request to “%(status)s”.") % {"status": _status_label(to_status)}
+            _("Your role may not move a request to “%(status)s”.")
+            % {"status": _status_label(to_status)}
         )
 
 
@@ -56,7 +59,11 @@ def _check_guards(*, support_request: SupportRequest, to_status: str, note: str,
             raise WorkflowError(_("Say what is missing: the applicant will read this note."))
         raise WorkflowError(_("Give the reason for this move: the applicant will read it."))
     if to_status in DECISION_MOVES:
-        if decision is None or decision.support_request_id != support_request.pk or decision.outcome != to_status:
+        if (
+            decision is None
+            or decision.support_request_id != support_request.pk
+            or decision.outcome != to_status
+        ):
             raise WorkflowError(_("Only a committee decision can approve or reject a request."))
     if to_status == Status.COMMITTEE_REVIEW:
         problems = verification_problems(support_request)
@@ -79,12 +86,15 @@ def support_request_transition(
     if to_status not in allowed_targets(from_status):
         if from_status == to_status:
             raise WorkflowError(
-                _("The request is already “%(status)s”; nothing was changed.") % {"status": _status_label(to_status)}
+                _("The request is already “%(status)s”; nothing was changed.")
+                % {"status": _status_label(to_status)}
             )
         raise WorkflowError(
             _("A request that is “%(from)s” cannot move to “%(to)s”.")
             % {"from": _status_label(from_status), "to": _status_label(to_status)}
         )
+    if to_status in DECISION_MOVES:  # say "needs a decision" before "your role may not"
+        _check_guards(support_request=locked, to_status=to_status, note=note, decision=decision)
     _check_actor(actor=actor, from_status=from_status, to_status=to_status)
     _check_guards(support_request=locked, to_status=to_status, note=note, decision=decision)
 
@@ -107,7 +117,12 @@ def support_request_transition(
     locked.status = to_status
     locked.save(update_fields=fields)
     change = StatusChange.objects.create(
-        support_request=locked, from_status=from_status, to_status=to_status, actor=actor, note=note, created_at=now
+        support_request=locked,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+        created_at=now,
     )
     # The caller's instance follows the row it asked to move.
     for field in fields:
@@ -120,7 +135,9 @@ def _notify_after_commit(*, support_request: SupportRequest, status_change: Stat
     from .notifications import notify_status_change
 
     request_pk, change_pk = support_request.pk, status_change.pk
-    transaction.on_commit(lambda: notify_status_change(support_request_id=request_pk, status_change_id=change_pk))
+    transaction.on_commit(
+        lambda: notify_status_change(support_request_id=request_pk, status_change_id=change_pk)
+    )
 
 
 # -- intake ------------------------------------------------------------------------------
@@ -164,9 +181,15 @@ def support_request_submit(
         errors["accept_rules"] = _("You must accept the program's rules to apply.")
     if errors:
         raise WorkflowError(errors)
-    if SupportRequest.objects.filter(beneficiary=beneficiary, program=program, status__in=_open()).exists():
+    if SupportRequest.objects.filter(
+        beneficiary=beneficiary, program=program, status__in=_open()
+    ).exists():
         raise WorkflowError(
-            {"program": _("There is already an open request for this program; follow it on the tracking page.")}
+            {
+                "program": _(
+                    "There is already an open request for this program; follow it on the tracking page."
+                )
+            }
         )
     now = submitted_at or timezone.now()
     try:
@@ -186,14 +209,24 @@ def support_request_submit(
                 declaration_ip=declaration.ip,
                 rules_accepted_at=now,
                 created_by=actor,
-                assigned_officer=actor if actor is not None and actor.has_perm("requests_app.verify_supportrequest") else None,
+                assigned_officer=actor
+                if actor is not None and actor.has_perm("requests_app.verify_supportrequest")
+                else None,
             )
             change = StatusChange.objects.create(
-                support_request=support_request, from_status="", to_status=Status.SUBMITTED, actor=actor, created_at=now
+                support_request=support_request,
+                from_status="",
+                to_status=Status.SUBMITTED,
+                actor=actor,
+                created_at=now,
             )
     except IntegrityError as exc:  # the partial unique constraint lost a race
         raise WorkflowError(
-            {"program": _("There is already an open request for this program; follow it on the tracking page.")}
+            {
+                "program": _(
+                    "There is already an open request for this program; follow it on the tracking page."
+                )
+            }
         ) from exc
     _notify_after_commit(support_request=support_request, status_change=change)
     return support_request
@@ -221,10 +254,14 @@ def verification_problems(support_request: SupportRequest) -> list[str]:
             problems.append(_("Document missing: %(document)s.") % {"document": label})
             continue
         if not check.document.is_valid_on(submitted_on) or not check.valid_on_submission:
-            problems.append(_("Document not valid on the submission date: %(document)s.") % {"document": label})
+            problems.append(
+                _("Document not valid on the submission date: %(document)s.") % {"document": label}
+            )
             continue
         if not check.matches_record:
-            problems.append(_("Document does not match the record: %(document)s.") % {"document": label})
+            problems.append(
+                _("Document does not match the record: %(document)s.") % {"document": label}
+            )
     if not support_request.declaration_signed_at or not support_request.declaration_name:
         problems.append(_("The applicant has not signed the declaration that the data is correct."))
     if not support_request.rules_accepted_at:
@@ -233,14 +270,21 @@ def verification_problems(support_request: SupportRequest) -> list[str]:
 
 
 def _document_type_label(value: str) -> str:
-    from beneficiaries.models import DocumentType
+    from beneficiaries.models import BeneficiaryDocument
 
+    DocumentType = BeneficiaryDocument.DocumentType
     return str(DocumentType(value).label) if value in DocumentType.values else value
 
 
 @transaction.atomic
 def document_check_record(
-    *, support_request: SupportRequest, document_type: str, document, matches_record: bool, actor, note: str = ""
+    *,
+    support_request: SupportRequest,
+    document_type: str,
+    document,
+    matches_record: bool,
+    actor,
+    note: str = "",
 ) -> DocumentCheck:
     """Record the officer's check of one required document against the submission date."""
     if not actor.has_perm("requests_app.verify_supportrequest"):
@@ -269,32 +313,52 @@ def document_check_record(
 # -- named moves -------------------------------------------------------------------------
 
 
-def support_request_start_verification(*, support_request: SupportRequest, actor, note: str = "") -> StatusChange:
-    return support_request_transition(support_request=support_request, to_status=Status.VERIFICATION, actor=actor, note=note)
+def support_request_start_verification(
+    *, support_request: SupportRequest, actor, note: str = ""
+) -> StatusChange:
+    return support_request_transition(
+        support_request=support_request, to_status=Status.VERIFICATION, actor=actor, note=note
+    )
 
 
-def support_request_request_info(*, support_request: SupportRequest, actor, note: str) -> StatusChange:
+def support_request_request_info(
+    *, support_request: SupportRequest, actor, note: str
+) -> StatusChange:
     """Ask the applicant for what is missing; the note is shown to them and pauses the clock."""
-    return support_request_transition(support_request=support_request, to_status=Status.NEEDS_INFO, actor=actor, note=note)
+    return support_request_transition(
+        support_request=support_request, to_status=Status.NEEDS_INFO, actor=actor, note=note
+    )
 
 
-def support_request_answer_info(*, support_request: SupportRequest, note: str = "", actor=None) -> StatusChange:
+def support_request_answer_info(
+    *, support_request: SupportRequest, note: str = "", actor=None
+) -> StatusChange:
     """The applicant (or an officer for them) completed the request: back to verification."""
-    return support_request_transition(support_request=support_request, to_status=Status.VERIFICATION, actor=actor, note=note)
+    return support_request_transition(
+        support_request=support_request, to_status=Status.VERIFICATION, actor=actor, note=note
+    )
 
 
-def support_request_send_to_committee(*, support_request: SupportRequest, actor, note: str = "") -> StatusChange:
+def support_request_send_to_committee(
+    *, support_request: SupportRequest, actor, note: str = ""
+) -> StatusChange:
     return support_request_transition(
         support_request=support_request, to_status=Status.COMMITTEE_REVIEW, actor=actor, note=note
     )
 
 
-def support_request_withdraw(*, support_request: SupportRequest, note: str, actor=None) -> StatusChange:
-    return support_request_transition(support_request=support_request, to_status=Status.WITHDRAWN, actor=actor, note=note)
+def support_request_withdraw(
+    *, support_request: SupportRequest, note: str, actor=None
+) -> StatusChange:
+    return support_request_transition(
+        support_request=support_request, to_status=Status.WITHDRAWN, actor=actor, note=note
+    )
 
 
 @transaction.atomic
-def support_request_refer_research(*, support_request: SupportRequest, researcher, actor, note: str = "") -> StatusChange:
+def support_request_refer_research(
+    *, support_request: SupportRequest, researcher, actor, note: str = ""
+) -> StatusChange:
     """Refer to the social researcher (POL-7.5), who must file a report before verification resumes."""
     if not researcher.has_perm("requests_app.research_supportrequest"):
         raise WorkflowError(_("Choose a member of staff who is a social researcher."))
@@ -308,7 +372,12 @@ def support_request_refer_research(*, support_request: SupportRequest, researche
 
 @transaction.atomic
 def research_report_file(
-    *, support_request: SupportRequest, researcher, method: str, visited_on: datetime.date, findings: str,
+    *,
+    support_request: SupportRequest,
+    researcher,
+    method: str,
+    visited_on: datetime.date,
+    findings: str,
     recommendation: str,
 ) -> ResearchReport:
     """File the field report and return the request to verification."""
@@ -339,7 +408,12 @@ def research_report_file(
 
 @transaction.atomic
 def support_request_refer_external(
-    *, support_request: SupportRequest, actor, association_name: str, reason: str, association_contact: str = "",
+    *,
+    support_request: SupportRequest,
+    actor,
+    association_name: str,
+    reason: str,
+    association_contact: str = "",
     association_license: str = "",
 ) -> Referral:
     """Refer a request outside the association's remit to the competent association (POL-7.12)."""
@@ -368,4 +442,6 @@ def support_request_assign(*, support_requests, officer, actor) -> int:
     if not officer.has_perm("requests_app.verify_supportrequest"):
         raise WorkflowError(_("Choose a member of staff who handles requests."))
     ids = [request.pk for request in support_requests]
-    return SupportRequest.objects.filter(pk__in=ids).update(assigned_officer=officer, updated_at=timezone.now())
+    return SupportRequest.objects.filter(pk__in=ids).update(
+        assigned_officer=officer, updated_at=timezone.now()
+    )

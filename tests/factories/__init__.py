@@ -2,3 +2,4 @@
 
 from .beneficiaries import *  # noqa: F403
 from .core import *  # noqa: F403
+from .requests_app import *  # noqa: F403

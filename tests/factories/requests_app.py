@@ -47,7 +47,7 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
     decision_due_at = factory.LazyAttribute(
         lambda o: o.submitted_at + datetime.timedelta(days=o.program.decision_days)
     )
-    declaration_name = factory.LazyAttribute(lambda o: o.beneficiary.full_name_ar)
+    declaration_name = factory.LazyAttribute(lambda o: o.beneficiary.name_ar)
     declaration_signed_at = factory.LazyAttribute(lambda o: o.submitted_at)
     rules_accepted_at = factory.LazyAttribute(lambda o: o.submitted_at)
 

@@ -6,6 +6,15 @@ from django.utils import timezone
 from tests.factories import BeneficiaryDocumentFactory, ProgramFactory, SupportRequestFactory
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service errors are matched on their English text; pages are tested in Arabic."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def program(db):
     return ProgramFactory(required_document_types=["national_id"], decision_days=14)
@@ -23,6 +32,10 @@ def ready_request(program, officer):
         expiry_date=timezone.localdate() + datetime.timedelta(days=365),
     )
     document_check_record(
-        support_request=support_request, document_type="national_id", document=document, matches_record=True, actor=officer
+        support_request=support_request,
+        document_type="national_id",
+        document=document,
+        matches_record=True,
+        actor=officer,
     )
     return support_request

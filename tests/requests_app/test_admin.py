@@ -22,7 +22,11 @@ def test_the_move_button_calls_the_service_and_records_the_officer(client, offic
     response = client.post(move_url(support_request, Status.VERIFICATION), {"note": "بدأ التحقق"})
     assert response.status_code == 302
     change = StatusChange.objects.get(support_request=support_request)
-    assert (change.to_status, change.actor, change.note) == (Status.VERIFICATION, officer, "بدأ التحقق")
+    assert (change.to_status, change.actor, change.note) == (
+        Status.VERIFICATION,
+        officer,
+        "بدأ التحقق",
+    )
 
 
 def test_needs_info_without_a_note_is_refused_and_nothing_changes(client, officer):
@@ -38,7 +42,9 @@ def test_needs_info_without_a_note_is_refused_and_nothing_changes(client, office
 def test_an_illegal_move_shows_a_message_and_changes_nothing(client, officer):
     client.force_login(officer)
     support_request = SupportRequestFactory(status=Status.CLOSED)
-    response = client.post(move_url(support_request, Status.VERIFICATION), {"note": ""}, follow=True)
+    response = client.post(
+        move_url(support_request, Status.VERIFICATION), {"note": ""}, follow=True
+    )
     assert response.status_code == 200
     support_request.refresh_from_db()
     assert support_request.status == Status.CLOSED
@@ -56,7 +62,9 @@ def test_an_auditor_cannot_move_a_request_from_the_back_office(client, auditor):
 def test_the_request_page_has_no_status_field_and_shows_the_moves(client, officer):
     client.force_login(officer)
     support_request = SupportRequestFactory()
-    response = client.get(reverse("admin:requests_app_supportrequest_change", args=[support_request.pk]))
+    response = client.get(
+        reverse("admin:requests_app_supportrequest_change", args=[support_request.pk])
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="status"' not in html
@@ -97,7 +105,9 @@ def test_overdue_filter_shows_only_late_requests(client, officer):
     assert late.display_reference in html and on_time.display_reference not in html
 
 
-def test_the_list_query_count_does_not_grow_with_rows(client, officer, django_assert_max_num_queries):
+def test_the_list_query_count_does_not_grow_with_rows(
+    client, officer, django_assert_max_num_queries
+):
     client.force_login(officer)
     SupportRequestFactory.create_batch(3)
     with django_assert_max_num_queries(20) as few:
@@ -137,7 +147,12 @@ def test_bulk_assign_to_an_officer(client, manager, officer):
     requests = SupportRequestFactory.create_batch(2)
     response = client.post(
         LIST,
-        {"action": "assign_to_officer", "_selected_action": [r.pk for r in requests], "apply": "1", "officer": officer.pk},
+        {
+            "action": "assign_to_officer",
+            "_selected_action": [r.pk for r in requests],
+            "apply": "1",
+            "officer": officer.pk,
+        },
     )
     assert response.status_code == 302
     assert SupportRequest.objects.filter(assigned_officer=officer).count() == 2

@@ -21,7 +21,9 @@ def test_two_concurrent_transitions_give_one_status_change(officer):
     def click():
         try:
             barrier.wait()
-            support_request_transition(support_request=support_request, to_status=Status.VERIFICATION, actor=officer)
+            support_request_transition(
+                support_request=support_request, to_status=Status.VERIFICATION, actor=officer
+            )
             outcomes.append("moved")
         except Exception as exc:  # the loser is refused with a WorkflowError
             outcomes.append(type(exc).__name__)

@@ -14,7 +14,12 @@ from requests_app.services import (
     support_request_submit,
 )
 from requests_app.workflow import Status
-from tests.factories import BeneficiaryDocumentFactory, BeneficiaryFactory, ProgramFactory, SupportRequestFactory
+from tests.factories import (
+    BeneficiaryDocumentFactory,
+    BeneficiaryFactory,
+    ProgramFactory,
+    SupportRequestFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +50,11 @@ def test_expired_id_blocks_committee_review(program, officer):
         expiry_date=timezone.localdate(support_request.submitted_at) - datetime.timedelta(days=1),
     )
     check = document_check_record(
-        support_request=support_request, document_type="national_id", document=expired, matches_record=True, actor=officer
+        support_request=support_request,
+        document_type="national_id",
+        document=expired,
+        matches_record=True,
+        actor=officer,
     )
     assert not check.valid_on_submission
     with pytest.raises(WorkflowError, match="not valid on the submission date"):
@@ -56,23 +65,35 @@ def test_expired_id_blocks_committee_review(program, officer):
 
 def test_a_document_that_expires_after_submission_still_counts(program, officer):
     submitted = timezone.now() - datetime.timedelta(days=10)
-    support_request = SupportRequestFactory(program=program, in_verification=True, submitted_at=submitted)
+    support_request = SupportRequestFactory(
+        program=program, in_verification=True, submitted_at=submitted
+    )
     document = BeneficiaryDocumentFactory(
         beneficiary=support_request.beneficiary,
         document_type="national_id",
         expiry_date=timezone.localdate() - datetime.timedelta(days=2),
     )
     document_check_record(
-        support_request=support_request, document_type="national_id", document=document, matches_record=True, actor=officer
+        support_request=support_request,
+        document_type="national_id",
+        document=document,
+        matches_record=True,
+        actor=officer,
     )
     support_request_send_to_committee(support_request=support_request, actor=officer)
 
 
 def test_a_document_that_does_not_match_the_record_blocks_committee_review(program, officer):
     support_request = SupportRequestFactory(program=program, in_verification=True)
-    document = BeneficiaryDocumentFactory(beneficiary=support_request.beneficiary, document_type="national_id")
+    document = BeneficiaryDocumentFactory(
+        beneficiary=support_request.beneficiary, document_type="national_id"
+    )
     document_check_record(
-        support_request=support_request, document_type="national_id", document=document, matches_record=False, actor=officer
+        support_request=support_request,
+        document_type="national_id",
+        document=document,
+        matches_record=False,
+        actor=officer,
     )
     with pytest.raises(WorkflowError, match="does not match"):
         support_request_send_to_committee(support_request=support_request, actor=officer)
@@ -95,8 +116,11 @@ def test_another_persons_document_cannot_be_checked_against_a_request(program, o
     stranger_document = BeneficiaryDocumentFactory(document_type="national_id")
     with pytest.raises(WorkflowError, match="another beneficiary"):
         document_check_record(
-            support_request=support_request, document_type="national_id", document=stranger_document,
-            matches_record=True, actor=officer,
+            support_request=support_request,
+            document_type="national_id",
+            document=stranger_document,
+            matches_record=True,
+            actor=officer,
         )
 
 
@@ -115,7 +139,9 @@ def submit(beneficiary, program, **overrides):
 def test_submission_sets_the_due_date_from_the_program():
     program = ProgramFactory(decision_days=10)
     support_request = submit(BeneficiaryFactory(), program)
-    assert support_request.decision_due_at - support_request.submitted_at == datetime.timedelta(days=10)
+    assert support_request.decision_due_at - support_request.submitted_at == datetime.timedelta(
+        days=10
+    )
     assert support_request.status_changes.get().to_status == Status.SUBMITTED
 
 
@@ -140,7 +166,11 @@ def test_a_new_request_is_allowed_once_the_previous_one_is_closed(manager):
 
 def test_submission_needs_the_signature_and_consent():
     with pytest.raises(WorkflowError) as excinfo:
-        submit(BeneficiaryFactory(), ProgramFactory(), declaration=Declaration(signed_name=" ", accepted_rules=False))
+        submit(
+            BeneficiaryFactory(),
+            ProgramFactory(),
+            declaration=Declaration(signed_name=" ", accepted_rules=False),
+        )
     assert set(excinfo.value.error_dict) == {"declaration_name", "accept_rules"}
 
 

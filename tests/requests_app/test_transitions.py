@@ -16,7 +16,8 @@ ALLOWED = [
     (source, target)
     for source, targets in ALLOWED_MOVES.items()
     for target in sorted(targets)
-    if target not in DECISION_MOVES and not (source == Status.VERIFICATION and target == Status.COMMITTEE_REVIEW)
+    if target not in DECISION_MOVES
+    and not (source == Status.VERIFICATION and target == Status.COMMITTEE_REVIEW)
 ]
 REFUSED = [
     (source, target)
@@ -26,7 +27,11 @@ REFUSED = [
 
 
 def note_for(target):
-    return "السبب: نقص في المستندات" if target in (Status.NEEDS_INFO, Status.REFERRED_EXTERNAL, Status.WITHDRAWN) else ""
+    return (
+        "السبب: نقص في المستندات"
+        if target in (Status.NEEDS_INFO, Status.REFERRED_EXTERNAL, Status.WITHDRAWN)
+        else ""
+    )
 
 
 @pytest.mark.parametrize(("source", "target"), ALLOWED, ids=lambda v: str(v))
@@ -44,7 +49,9 @@ def test_every_allowed_move_is_made_and_recorded(source, target, manager):
 def test_every_move_not_in_the_table_is_refused_and_changes_nothing(source, target, manager):
     support_request = SupportRequestFactory(status=source)
     with pytest.raises(WorkflowError):
-        support_request_transition(support_request=support_request, to_status=target, actor=manager, note="x")
+        support_request_transition(
+            support_request=support_request, to_status=target, actor=manager, note="x"
+        )
     support_request.refresh_from_db()
     assert support_request.status == source
     assert not StatusChange.objects.filter(support_request=support_request).exists()
@@ -52,18 +59,26 @@ def test_every_move_not_in_the_table_is_refused_and_changes_nothing(source, targ
 
 def test_a_second_click_on_the_same_move_is_refused_clearly(manager):
     support_request = SupportRequestFactory()
-    support_request_transition(support_request=support_request, to_status=Status.VERIFICATION, actor=manager)
+    support_request_transition(
+        support_request=support_request, to_status=Status.VERIFICATION, actor=manager
+    )
     with pytest.raises(WorkflowError, match="already"):
-        support_request_transition(support_request=support_request, to_status=Status.VERIFICATION, actor=manager)
+        support_request_transition(
+            support_request=support_request, to_status=Status.VERIFICATION, actor=manager
+        )
     assert StatusChange.objects.filter(support_request=support_request).count() == 1
 
 
 def test_a_stale_instance_cannot_move_the_request_twice(manager):
     support_request = SupportRequestFactory()
     stale = type(support_request).objects.get(pk=support_request.pk)
-    support_request_transition(support_request=support_request, to_status=Status.WITHDRAWN, actor=manager, note="تراجع")
+    support_request_transition(
+        support_request=support_request, to_status=Status.WITHDRAWN, actor=manager, note="تراجع"
+    )
     with pytest.raises(WorkflowError):
-        support_request_transition(support_request=stale, to_status=Status.VERIFICATION, actor=manager)
+        support_request_transition(
+            support_request=stale, to_status=Status.VERIFICATION, actor=manager
+        )
 
 
 @pytest.mark.parametrize("target", sorted(DECISION_MOVES))
@@ -76,34 +91,48 @@ def test_approve_and_reject_are_refused_without_a_committee_decision(target, man
 def test_needs_info_requires_a_note_the_applicant_can_read(officer):
     support_request = SupportRequestFactory(in_verification=True)
     with pytest.raises(WorkflowError, match="missing"):
-        support_request_transition(support_request=support_request, to_status=Status.NEEDS_INFO, actor=officer, note="  ")
+        support_request_transition(
+            support_request=support_request, to_status=Status.NEEDS_INFO, actor=officer, note="  "
+        )
 
 
 def test_an_auditor_cannot_move_a_request(auditor):
     support_request = SupportRequestFactory()
     with pytest.raises(PermissionDenied):
-        support_request_transition(support_request=support_request, to_status=Status.VERIFICATION, actor=auditor)
+        support_request_transition(
+            support_request=support_request, to_status=Status.VERIFICATION, actor=auditor
+        )
 
 
 def test_a_researcher_cannot_verify_but_can_return_a_researched_request(researcher):
     fresh = SupportRequestFactory()
     with pytest.raises(PermissionDenied):
-        support_request_transition(support_request=fresh, to_status=Status.VERIFICATION, actor=researcher)
+        support_request_transition(
+            support_request=fresh, to_status=Status.VERIFICATION, actor=researcher
+        )
     referred = SupportRequestFactory(status=Status.REFERRED_RESEARCH)
-    support_request_transition(support_request=referred, to_status=Status.VERIFICATION, actor=researcher)
+    support_request_transition(
+        support_request=referred, to_status=Status.VERIFICATION, actor=researcher
+    )
 
 
 def test_the_applicant_may_only_answer_or_withdraw():
     waiting = SupportRequestFactory(waiting_for_applicant=True)
-    support_request_transition(support_request=waiting, to_status=Status.VERIFICATION, actor=None, note="أرفقت الصك")
+    support_request_transition(
+        support_request=waiting, to_status=Status.VERIFICATION, actor=None, note="أرفقت الصك"
+    )
     other = SupportRequestFactory()
     with pytest.raises(PermissionDenied):
         support_request_transition(support_request=other, to_status=Status.VERIFICATION, actor=None)
-    support_request_transition(support_request=other, to_status=Status.WITHDRAWN, actor=None, note="لم أعد بحاجة")
+    support_request_transition(
+        support_request=other, to_status=Status.WITHDRAWN, actor=None, note="لم أعد بحاجة"
+    )
 
 
 def test_closing_and_withdrawing_stamp_the_closing_time(manager):
     support_request = SupportRequestFactory(status=Status.REJECTED)
-    support_request_transition(support_request=support_request, to_status=Status.CLOSED, actor=manager)
+    support_request_transition(
+        support_request=support_request, to_status=Status.CLOSED, actor=manager
+    )
     support_request.refresh_from_db()
     assert support_request.closed_at is not None
