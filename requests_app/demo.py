@@ -171,7 +171,7 @@ def seed(ctx) -> None:
     path_weights = [weight for _path, weight in PATHS]
     now = timezone.now()
     rng = ctx.rng
-    batch, changes, made = [], [], 0
+    batch, made = [], 0
     # Each (beneficiary, program) pair at most once: no two open requests collide.
     pairs = (
         (

@@ -2,15 +2,16 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import BeneficiaryDocument
 
-DocumentType = BeneficiaryDocument.DocumentType
-
 from .models import Program, ResearchMethod, SupportKind, Urgency
 from .workflow import NOTE_REQUIRED, Status
+
+DocumentType = BeneficiaryDocument.DocumentType
 
 
 class ProgramForm(forms.ModelForm):
@@ -23,7 +24,23 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = "__all__"
+        fields = [
+            "code",
+            "name_ar",
+            "name_en",
+            "description_ar",
+            "description_en",
+            "eligibility_ar",
+            "eligibility_en",
+            "required_document_types",
+            "decision_days",
+            "quorum",
+            "is_open",
+            "opens_on",
+            "closes_on",
+            "capacity",
+            "sort_order",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -33,29 +50,25 @@ class ProgramForm(forms.ModelForm):
         return cleaned
 
 
-def staff_with_permission(codename: str):
-    app_label, perm = codename.split(".")
-    User = get_user_model()
+def staff_with_permission(permission: str):
+    """Active staff who hold ``permission`` ("app_label.codename") directly, through a group, or as superusers."""
+    app_label, codename = permission.split(".")
     return (
-        User.objects.filter(is_active=True)
-        .filter(models_q_perm(app_label, perm))
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                user_permissions__content_type__app_label=app_label,
+                user_permissions__codename=codename,
+            )
+            | Q(
+                groups__permissions__content_type__app_label=app_label,
+                groups__permissions__codename=codename,
+            )
+        )
         .distinct()
         .order_by("first_name", "username")
-    )
-
-
-def models_q_perm(app_label: str, codename: str):
-    from django.db.models import Q
-
-    return (
-        Q(is_superuser=True)
-        | Q(
-            user_permissions__content_type__app_label=app_label, user_permissions__codename=codename
-        )
-        | Q(
-            groups__permissions__content_type__app_label=app_label,
-            groups__permissions__codename=codename,
-        )
     )
 
 

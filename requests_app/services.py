@@ -58,13 +58,12 @@ def _check_guards(*, support_request: SupportRequest, to_status: str, note: str,
         if to_status == Status.NEEDS_INFO:
             raise WorkflowError(_("Say what is missing: the applicant will read this note."))
         raise WorkflowError(_("Give the reason for this move: the applicant will read it."))
-    if to_status in DECISION_MOVES:
-        if (
-            decision is None
-            or decision.support_request_id != support_request.pk
-            or decision.outcome != to_status
-        ):
-            raise WorkflowError(_("Only a committee decision can approve or reject a request."))
+    if to_status in DECISION_MOVES and (
+        decision is None
+        or decision.support_request_id != support_request.pk
+        or decision.outcome != to_status
+    ):
+        raise WorkflowError(_("Only a committee decision can approve or reject a request."))
     if to_status == Status.COMMITTEE_REVIEW:
         problems = verification_problems(support_request)
         if problems:
