@@ -135,6 +135,14 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Mustafid <no-reply@localhost>")
 
+# Outbound SMS for notifications (channels_app/sms.py). The console backend prints each
+# message and sends nothing; channels_app.sms.HttpGatewaySmsBackend POSTs it to the
+# gateway below (JSON, "Authorization: Bearer <API key>", 10-second timeout).
+MUSTAFID_SMS_BACKEND = env.str("MUSTAFID_SMS_BACKEND", default="channels_app.sms.ConsoleSmsBackend")
+MUSTAFID_SMS_GATEWAY_URL = env.str("MUSTAFID_SMS_GATEWAY_URL", default="")
+MUSTAFID_SMS_API_KEY = env.str("MUSTAFID_SMS_API_KEY", default="")
+MUSTAFID_SMS_SENDER = env.str("MUSTAFID_SMS_SENDER", default="")
+
 # Slow work (messages, reminders) runs as Django Tasks: immediately on a laptop and in
 # tests; production points TASKS at a database-backed worker.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -9,6 +9,8 @@ DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Text messages go to channels_app.sms.outbox, like e-mail to mail.outbox.
+MUSTAFID_SMS_BACKEND = "channels_app.sms.OutboxSmsBackend"
 STORAGES = {
     **STORAGES,
     "default": {
