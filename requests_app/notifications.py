@@ -5,7 +5,9 @@ for a move that was rolled back, and a failing gateway never undoes the move."""
 
 import logging
 
-from django.utils import translation
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 
 from .models import StatusChange, SupportRequest
 from .workflow import Status

@@ -114,6 +114,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 MUSTAFID_MAX_UPLOAD_MB = env.int("MUSTAFID_MAX_UPLOAD_MB", default=10)
+# The public address of the site, for links in SMS and e-mail (tracking page, surveys).
+MUSTAFID_PUBLIC_URL = env.str("MUSTAFID_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # Outbound e-mail (Django 6.1's MAILERS; EMAIL_BACKEND and friends are deprecated).
 MAILERS = {
