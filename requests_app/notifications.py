@@ -56,14 +56,36 @@ def has_opted_out(beneficiary) -> bool:
 def message_context(
     support_request: SupportRequest, status_change: StatusChange | None = None
 ) -> dict:
-    return {
-        "name": support_request.beneficiary.name,
+    """The values the default templates use (channels_app's template table)."""
+    note = status_change.note if status_change else ""
+    context = {
         "reference": support_request.display_reference,
         "program": support_request.program.name,
-        "due_date": support_request.effective_due_at(),
-        "note": status_change.note if status_change else "",
+        "due_date": timezone.localdate(support_request.effective_due_at()),
+        "note": note,
+        "reason": note,
         "status": support_request.get_status_display(),
+        "track_url": track_url(),
     }
+    if status_change and status_change.to_status == Status.REFERRED_EXTERNAL:
+        referral = support_request.referrals.order_by("-created_at", "-pk").first()
+        if referral:
+            context.update(
+                referred_to=referral.association_name,
+                referred_to_contact=referral.association_contact,
+                reason=referral.reason,
+            )
+    return context
+
+
+def track_url() -> str:
+    """The public tracking page, absolute when the site's address is configured."""
+    try:
+        path = reverse("track")
+    except NoReverseMatch:
+        return ""
+    base = getattr(settings, "MUSTAFID_PUBLIC_URL", "").rstrip("/")
+    return f"{base}{path}" if base else path
 
 
 def notify_status_change(*, support_request_id: int, status_change_id: int) -> None:

@@ -36,7 +36,9 @@ def submit(beneficiary=None):
     )
 
 
-def test_the_receipt_is_sent_only_after_the_request_is_committed(django_capture_on_commit_callbacks):
+def test_the_receipt_is_sent_only_after_the_request_is_committed(
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         support_request = submit()
     assert not Notification.objects.exists()
@@ -58,10 +60,14 @@ def test_the_receipt_carries_the_reference_and_due_date(django_capture_on_commit
     assert sms.outbox and support_request.display_reference in sms.outbox[-1].body
 
 
-def test_asking_for_information_sends_the_note_to_the_applicant(officer, django_capture_on_commit_callbacks):
+def test_asking_for_information_sends_the_note_to_the_applicant(
+    officer, django_capture_on_commit_callbacks
+):
     support_request = SupportRequestFactory(in_verification=True)
     with django_capture_on_commit_callbacks(execute=True):
-        support_request_request_info(support_request=support_request, actor=officer, note="أرفق صك الإعالة")
+        support_request_request_info(
+            support_request=support_request, actor=officer, note="أرفق صك الإعالة"
+        )
     notification = Notification.objects.get(event="info_needed")
     assert "أرفق صك الإعالة" in notification.body
 
@@ -75,7 +81,9 @@ def test_a_failing_sms_gateway_leaves_the_request_moved_and_the_message_failed(
     monkeypatch.setattr(sms.OutboxSmsBackend, "send", broken)
     support_request = SupportRequestFactory(in_verification=True)
     with django_capture_on_commit_callbacks(execute=True):
-        support_request_request_info(support_request=support_request, actor=officer, note="أرفق الصك")
+        support_request_request_info(
+            support_request=support_request, actor=officer, note="أرفق الصك"
+        )
     support_request.refresh_from_db()
     assert support_request.status == Status.NEEDS_INFO
     notification = Notification.objects.get(event="info_needed")
@@ -83,7 +91,9 @@ def test_a_failing_sms_gateway_leaves_the_request_moved_and_the_message_failed(
     assert "HTTP 500" in notification.error
 
 
-def test_a_beneficiary_who_withdrew_contact_consent_gets_no_message(django_capture_on_commit_callbacks):
+def test_a_beneficiary_who_withdrew_contact_consent_gets_no_message(
+    django_capture_on_commit_callbacks,
+):
     import datetime
 
     from django.utils import timezone
@@ -93,7 +103,10 @@ def test_a_beneficiary_who_withdrew_contact_consent_gets_no_message(django_captu
     beneficiary = BeneficiaryFactory()
     given = timezone.now() - datetime.timedelta(days=30)
     Consent.objects.create(
-        beneficiary=beneficiary, purpose=Consent.Purpose.CONTACT, text_version="1", given_at=given,
+        beneficiary=beneficiary,
+        purpose=Consent.Purpose.CONTACT,
+        text_version="1",
+        given_at=given,
         withdrawn_at=timezone.now(),
     )
     with django_capture_on_commit_callbacks(execute=True):
