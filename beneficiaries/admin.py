@@ -201,8 +201,8 @@ class BeneficiaryAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         "file_number",
         "name_column",
         "kind",
-        "id_number",
-        "mobile",
+        "id_column",
+        "mobile_column",
         "region",
         "preferred_channel",
         "status",
@@ -228,6 +228,9 @@ class BeneficiaryAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
     inlines = [HouseholdMemberInline, BeneficiaryDocumentInline, ConsentInline]
     actions = ["export_csv", "merge_selected"]
     change_form_template = "admin/beneficiaries/beneficiary/change_form.html"
+
+    class Media:
+        css = {"all": ["beneficiaries/admin.css"]}
 
     # --- the form --------------------------------------------------------------------
 
@@ -312,6 +315,15 @@ class BeneficiaryAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
             )
         return obj.name_ar
 
+    @admin.display(description=_("identity number"), ordering="id_number")
+    def id_column(self, obj):
+        return format_html('<span dir="ltr">{}</span>', obj.id_number) if obj.id_number else "—"
+
+    @admin.display(description=_("mobile"), ordering="mobile")
+    def mobile_column(self, obj):
+        # E.164 starts with "+": in a right-to-left line it must stay left-to-right.
+        return format_html('<span dir="ltr">{}</span>', obj.mobile) if obj.mobile else "—"
+
     def get_search_results(self, request, queryset, search_term):
         return beneficiary_search(queryset, search_term), False
 
@@ -376,6 +388,20 @@ class BeneficiaryAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
                         verified=data["status"] == BeneficiaryDocument.Status.VERIFIED,
                         note=data.get("verification_note", ""),
                     )
+                continue
+            if "file" in inline_form.changed_data:
+                # A new file for an existing document: checked like any upload, and it
+                # needs verifying again.
+                document_add(
+                    document=document,
+                    beneficiary=beneficiary,
+                    document_type=data["document_type"],
+                    file=data["file"],
+                    actor=request.user,
+                    number=data.get("number", ""),
+                    issue_date=data.get("issue_date"),
+                    expiry_date=data.get("expiry_date"),
+                )
                 continue
             status_changed = "status" in inline_form.changed_data
             document = inline_form.save(commit=False)

@@ -222,3 +222,17 @@ def test_a_document_uploaded_in_the_admin_is_checked_by_content(client, officer)
     document = BeneficiaryDocument.objects.get()
     assert document.content_type == "application/pdf"
     assert document.uploaded_by == officer
+
+
+def test_the_list_shows_mobiles_left_to_right_in_the_arabic_page(client, officer):
+    BeneficiaryFactory(mobile="+966512345678")
+    client.force_login(officer)
+    response = client.get(CHANGELIST)
+    assert '<span dir="ltr">+966512345678</span>' in response.text
+
+
+def test_the_officer_sees_a_download_link_on_the_record(client, officer):
+    document = BeneficiaryDocumentFactory()
+    client.force_login(officer)
+    response = client.get(change_url(document.beneficiary))
+    assert reverse("beneficiaries:document-download", args=[document.pk]) in response.text
