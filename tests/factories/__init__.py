@@ -1,4 +1,5 @@
 """factory-boy factories, one module per app, all importable from ``tests.factories``."""
 
+from .beneficiaries import *  # noqa: F403
 from .channels_app import *  # noqa: F403
 from .core import *  # noqa: F403
