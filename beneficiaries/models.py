@@ -12,6 +12,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -423,6 +425,24 @@ def document_upload_to(instance: "BeneficiaryDocument", filename: str) -> str:
     return f"beneficiaries/documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+class PrivateFieldFile(FieldFile):
+    """A stored document whose only URL is the permission-checked download view: the
+    storage has no public URL, and every place that asks for ``.url`` (the admin's file
+    widget, history pages) gets the view instead of an error or a public link."""
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        document_id = getattr(self.instance, "id", None)
+        if not document_id:
+            raise ValueError("An unsaved document has no URL yet.")
+        return reverse("beneficiaries:document-download", args=[document_id])
+
+
+class PrivateFileField(models.FileField):
+    attr_class = PrivateFieldFile
+
+
 class BeneficiaryDocumentQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date) -> "BeneficiaryDocumentQuerySet":
         """Documents not rejected and current on ``day`` (POL-7.3)."""
@@ -471,7 +491,7 @@ class BeneficiaryDocument(models.Model):
     number = models.CharField(_("document number"), max_length=40, blank=True)
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    file = PrivateFileField(_("file"), upload_to=document_upload_to, max_length=200)
     original_name = models.CharField(_("original file name"), max_length=200, editable=False)
     content_type = models.CharField(_("content type"), max_length=40, editable=False)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)

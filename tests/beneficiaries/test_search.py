@@ -56,3 +56,14 @@ def test_searching_a_mobile_or_id_in_any_digit_form_finds_the_record():
     person.refresh_from_db()
     assert list(beneficiary_search(everyone, person.file_number.lower())) == [person]
     assert set(beneficiary_search(everyone, "")) == {person, *others}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_has_a_trigram_index_on_the_folded_name():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'beneficiary_name_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition

@@ -1,0 +1,24 @@
+"""What each role may do in the registry. Sensitive data (income, IBAN, health, case
+notes, documents) needs ``view_sensitive_data``: relations officers and managers have
+it; the auditor never gets it (config.roles leaves it out of the auditor's reads)."""
+
+_RECORDS = ["beneficiary", "householdmember", "beneficiarydocument", "consent"]
+
+
+def _perms(*actions: str, models=_RECORDS) -> list[str]:
+    return [f"beneficiaries.{action}_{model}" for action in actions for model in models]
+
+
+GRANTS = {
+    "relations_officer": [
+        *_perms("view", "add", "change"),
+        "beneficiaries.view_sensitive_data",
+    ],
+    "social_researcher": _perms("view"),
+    "committee_member": _perms("view", models=["beneficiary", "householdmember"]),
+    "manager": [
+        *_perms("view", "add", "change"),
+        "beneficiaries.view_sensitive_data",
+        "beneficiaries.view_accesslog",
+    ],
+}
