@@ -216,6 +216,10 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
     ordering = ["decision_due_at"]
     actions = ["assign_to_me", "assign_to_officer"]
     change_form_template = "admin/requests_app/supportrequest/change_form.html"
+
+    class Media:
+        css = {"all": ["requests_app/admin.css"]}
+
     readonly_fields = [
         "display_reference",
         "beneficiary",
@@ -258,7 +262,9 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("reference"), ordering="reference")
     def reference_link(self, obj):
         url = reverse("admin:requests_app_supportrequest_change", args=[obj.pk])
-        return format_html('<a href="{}"><bdi dir="ltr">{}</bdi></a>', url, obj.display_reference)
+        return format_html(
+            '<a class="req-ref" href="{}"><bdi dir="ltr">{}</bdi></a>', url, obj.display_reference
+        )
 
     @admin.display(description=_("beneficiary"))
     def beneficiary_name(self, obj):

@@ -86,7 +86,9 @@ PATHS = [
         20,
     ),
     ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.REJECTED, S.CLOSED], 10),
-    ([S.SUBMITTED, S.REFERRED_EXTERNAL, S.CLOSED], 4),
+    ([S.SUBMITTED, S.VERIFICATION, S.COMMITTEE_REVIEW, S.REJECTED], 3),
+    ([S.SUBMITTED, S.REFERRED_EXTERNAL], 2),
+    ([S.SUBMITTED, S.REFERRED_EXTERNAL, S.CLOSED], 3),
     ([S.SUBMITTED, S.WITHDRAWN], 3),
 ]
 NEEDS = [
@@ -145,6 +147,9 @@ def seed(ctx) -> None:
     from beneficiaries.models import Beneficiary
 
     programs = _programs()
+    if SupportRequest.objects.exists():
+        ctx.say("Requests: there are requests already; none added.")
+        return
     total = ctx.options.get("requests", 300)
     beneficiary_ids = list(
         Beneficiary.objects.filter(kind="direct")
@@ -154,6 +159,7 @@ def seed(ctx) -> None:
     if not beneficiary_ids or total <= 0:
         ctx.say("Requests: no direct beneficiaries to attach requests to; skipped.")
         return
+    total = min(total, len(beneficiary_ids) * len(programs))
     channels = {c.code: c for c in Channel.objects.all()}
     weights_channels = [
         ("website", 45),
