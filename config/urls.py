@@ -11,4 +11,5 @@ urlpatterns = [
     path("association/logo", views.association_logo, name="association-logo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("policies/", include("policies.urls")),
 ]
