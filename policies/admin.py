@@ -175,6 +175,12 @@ class PolicyDocumentAdmin(RecordHistoryAdmin):
     inlines = [PolicyVersionInline]
     actions = ["new_draft"]
 
+    def view_on_site(self, obj):
+        # Only a public document with a version in force has a public page.
+        if obj.is_public and obj.is_active and obj.versions.filter(status=Status.APPROVED).exists():
+            return obj.get_absolute_url()
+        return None
+
     def get_queryset(self, request):
         in_force = PolicyVersion.objects.filter(document=OuterRef("pk"), status=Status.APPROVED)
         return (

@@ -299,3 +299,11 @@ def test_a_board_member_whose_term_ends_before_it_starts_is_refused(client, mana
     )
     assert response.status_code == 200
     assert "لا يمكن أن تنتهي العضوية قبل أن تبدأ" in response.content.decode()
+
+
+def test_view_on_site_appears_only_for_a_document_in_force(client, manager, draft, meeting):
+    client.force_login(manager)
+    url = f"/admin/policies/policydocument/{draft.document_id}/change/"
+    assert "viewsitelink" not in client.get(url).content.decode()
+    policy_version_approve(version=draft, meeting=meeting, actor=manager)
+    assert "viewsitelink" in client.get(url).content.decode()
