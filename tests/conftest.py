@@ -62,3 +62,10 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture
+def django_db_serialized_rollback():
+    """Transactional tests (threads, the live server) flush the database; reload what the
+    migrations seeded (channels, message templates, standard policy texts) for each one."""
+    return True
