@@ -57,6 +57,20 @@ def _fresh_cache():
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
+    # A transactional test (threads, the live server) ends by emptying every table, which
+    # would also remove what the data migrations seed (channels, message templates, the
+    # standard policy texts) for the tests after it. Serialized rollback reloads it.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+            "transactional_db",
+            "live_server",
+        } & set(getattr(item, "fixturenames", ()))
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
         for item in items:
@@ -64,8 +78,38 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.fixture
-def django_db_serialized_rollback():
-    """Transactional tests (threads, the live server) flush the database; reload what the
-    migrations seeded (channels, message templates, standard policy texts) for each one."""
-    return True
+# The serialized copy of the seeded data lives on the connection object, and Playwright's
+# event loop can leave the main thread with a fresh connection object without it. Keep the
+# copy here and give it back to whichever connection a transactional test starts with.
+_SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED_CONTENTS[alias] = contents
+    yield
+
+
+def _restore_serialized_contents():
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_setup.__func__
+
+    def _fixture_setup(cls):
+        for alias, contents in _SERIALIZED_CONTENTS.items():
+            if cls.serialized_rollback and not hasattr(
+                connections[alias], "_test_serialized_contents"
+            ):
+                connections[alias]._test_serialized_contents = contents
+        original(cls)
+
+    TransactionTestCase._fixture_setup = classmethod(_fixture_setup)
+
+
+_restore_serialized_contents()

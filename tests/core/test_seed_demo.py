@@ -25,3 +25,12 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone():
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "not loaded" in out.getvalue()
     assert get_user_model().objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_works_after_a_flush_in_a_transactional_test():
+    """Transactional tests reload the data migrations seed (tests/conftest.py)."""
+    from channels_app.models import Channel
+
+    assert Channel.objects.filter(code="phone").exists()
+    call_command("seed_demo", "--beneficiaries", "20", "--requests", "10", stdout=io.StringIO())

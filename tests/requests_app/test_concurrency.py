@@ -12,7 +12,7 @@ from tests.factories import SupportRequestFactory
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_transitions_give_one_status_change(officer):
     support_request = SupportRequestFactory()
     barrier = threading.Barrier(2)
