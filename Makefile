@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format check demo messages install install-dev clean python
+.PHONY: run test lint format check demo messages install install-dev clean python bench
 
 # Candidates, newest first. On this kind of machine python3 is 3.11 and python3.1x on
 # PATH are pyenv shims that fail unless selected, so each one is run, not trusted.
@@ -75,6 +75,17 @@ test: check
 		echo "NOTE: Chromium is not installed: the browser tests in tests/e2e will be SKIPPED (apt-get install chromium)."; fi
 	@echo "Database: $${DATABASE_URL:-SQLite (default)}"
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The benchmark (README: Performance). Its own database: BENCH_DATABASE_URL, default an
+# SQLite file bench.sqlite3; sizes and options in BENCH_ARGS, e.g.
+#   make bench BENCH_DATABASE_URL=postgres://…/mustafid_bench BENCH_ARGS="--beneficiaries 1000000 --requests 1000000"
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
+		echo "NOTE: wrk is not installed: HTTP figures come from the Python load generator."
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
 
 # Regenerate the Arabic catalogues (needs GNU gettext) and compile them; commit both.
 messages: $(VENV)/.installed-dev

@@ -2,9 +2,9 @@
 valid Saudi mobiles and IBANs, households, documents (some expiring soon, some expired)
 and consents. ``seed_demo --beneficiaries 100000`` inserts in batches.
 
-A million-row demo must not take an afternoon, so rows are written with one
-``executemany`` per table and batch instead of through model instances (the ORM spends
-most of a bulk_create building objects and SQL). The values are the ones the services
+A million-row demo must not take an afternoon, so rows are written in batches with
+``config.bulk.BulkTable`` (COPY on PostgreSQL, executemany on SQLite) instead of through
+model instances (the ORM spends most of a bulk_create building objects and SQL). The values are the ones the services
 would store — normalised name, E.164 mobile, Luhn-valid IDs, ``M0000123`` file numbers —
 and bulk rows skip django-simple-history: demo records start without history, like
 records imported from an older system."""
@@ -15,12 +15,13 @@ import decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from faker import Faker
 
 from channels_app.models import Channel
+from config.bulk import BulkTable
 
 from .models import (
     Beneficiary,
@@ -117,46 +118,6 @@ def _mobile(index: int) -> str:
 
 def _birth_date(rng, today: datetime.date, youngest: int, oldest: int) -> datetime.date:
     return today - datetime.timedelta(days=rng.randint(youngest * 365, oldest * 365))
-
-
-class _Table:
-    """INSERT … VALUES for one model: rows are dicts of attnames; anything missing takes
-    the field's default; dates, datetimes and decimals are adapted for the database."""
-
-    def __init__(self, model: type[models.Model], *, with_id: bool = False):
-        ops = connection.ops
-        self.fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
-        self.attnames = [f.attname for f in self.fields]
-        columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        self.sql = (
-            f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
-        )
-        self.defaults = {
-            f.attname: (None if f.null or f.primary_key else f.get_default()) for f in self.fields
-        }
-        self.adapt = {}
-        for f in self.fields:
-            if isinstance(f, models.DateTimeField):
-                self.adapt[f.attname] = ops.adapt_datetimefield_value
-            elif isinstance(f, models.DateField):
-                self.adapt[f.attname] = ops.adapt_datefield_value
-            elif isinstance(f, models.DecimalField):
-                self.adapt[f.attname] = ops.adapt_decimalfield_value
-            elif isinstance(f, models.FileField):
-                self.adapt[f.attname] = str
-
-    def row(self, values: dict) -> tuple:
-        merged = self.defaults | values
-        for attname, adapt in self.adapt.items():
-            value = merged[attname]
-            if value is not None:
-                merged[attname] = adapt(value)
-        return tuple(merged[a] for a in self.attnames)
-
-    def insert(self, cursor, rows: list[tuple]) -> None:
-        if rows:
-            cursor.executemany(self.sql, rows)
 
 
 def _beneficiary(rng, names: _Names, pk: int, today, channels, now, officer_id) -> dict:
@@ -321,10 +282,10 @@ def seed(ctx) -> None:
     officer = ctx.users.get("officer")
     officer_id = officer.pk if officer else None
     tables = {
-        "beneficiaries": _Table(Beneficiary, with_id=True),
-        "household": _Table(HouseholdMember),
-        "documents": _Table(BeneficiaryDocument),
-        "consents": _Table(Consent),
+        "beneficiaries": BulkTable(Beneficiary, with_id=True),
+        "household": BulkTable(HouseholdMember),
+        "documents": BulkTable(BeneficiaryDocument),
+        "consents": BulkTable(Consent),
     }
     counts = dict.fromkeys(tables, 0)
     # Ids are given here so children can point at their parent without reading back.

@@ -178,6 +178,7 @@ def seed(ctx) -> None:
     now = timezone.now()
     rng = ctx.rng
     batch, made = [], 0
+    used: set[str] = set()
     # Each (beneficiary, program) pair at most once: no two open requests collide.
     pairs = (
         (
@@ -192,7 +193,7 @@ def seed(ctx) -> None:
         submitted = now - datetime.timedelta(days=age_days)
         status = path[-1]
         request = SupportRequest(
-            reference=new_reference(),
+            reference=_fresh_reference(used),
             beneficiary_id=beneficiary_id,
             program=program,
             channel=channels[
@@ -231,6 +232,14 @@ def seed(ctx) -> None:
     made += _flush(batch, officer)
     ctx.progress("requests", made, total)
     ctx.data["programs"] = programs
+
+
+def _fresh_reference(used: set[str]) -> str:
+    """References are random; at a million requests some draws collide, so skip those."""
+    while (reference := new_reference()) in used:
+        pass
+    used.add(reference)
+    return reference
 
 
 def _flush(batch, officer) -> int:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import DocumentCheck, Program, Referral, ResearchReport, StatusChange, SupportRequest
+from .reference import new_reference
 from .workflow import (
     APPLICANT_MOVES,
     DECISION_MOVES,
@@ -194,6 +195,7 @@ def support_request_submit(
     try:
         with transaction.atomic():
             support_request = SupportRequest.objects.create(
+                reference=unused_reference(),
                 beneficiary=beneficiary,
                 program=program,
                 channel=channel,
@@ -229,6 +231,16 @@ def support_request_submit(
         ) from exc
     _notify_after_commit(support_request=support_request, status_change=change)
     return support_request
+
+
+def unused_reference(attempts: int = 20) -> str:
+    """A random reference not taken yet. References are random (they reveal nothing), so at
+    a million requests one draw in ~900 collides: draw again rather than fail the applicant."""
+    for _attempt in range(attempts):
+        reference = new_reference()
+        if not SupportRequest.objects.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError(f"no free request reference after {attempts} draws")
 
 
 def _open():

@@ -26,3 +26,13 @@ def test_one_wrong_digit_is_caught_by_the_check_digit():
 def test_garbage_is_not_a_reference():
     for value in ["", "abc", "123", "<script>", "1" * 30, None]:
         assert clean_reference(value) == ""
+
+
+def test_submission_draws_again_when_a_reference_is_taken(db, monkeypatch):
+    from requests_app import services
+    from tests.factories import SupportRequestFactory
+
+    taken = SupportRequestFactory().reference
+    draws = iter([taken, taken, "1234567897"])
+    monkeypatch.setattr(services, "new_reference", lambda: next(draws))
+    assert services.unused_reference() == "1234567897"

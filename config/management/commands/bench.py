@@ -1,0 +1,127 @@
+"""Seed a database of a given size and print the benchmark table (config/bench.py).
+
+    python manage.py bench --beneficiaries 100000 --requests 100000
+    DATABASE_URL=postgres://… python manage.py bench --beneficiaries 1000000 --requests 1000000
+
+Use a database of its own: the command adds demo data to an empty one."""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from config import bench
+
+
+class Command(BaseCommand):
+    help = "Measure the pages that matter, in-process and over HTTP, on a seeded database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--beneficiaries", type=int, default=100_000)
+        parser.add_argument("--requests", type=int, default=100_000)
+        parser.add_argument("--no-seed", action="store_true", help="Measure the database as it is.")
+        parser.add_argument(
+            "--iterations", type=int, default=30, help="Timed requests per page in-process."
+        )
+        parser.add_argument(
+            "--http-seconds", type=int, default=5, help="Seconds of load per page over HTTP."
+        )
+        parser.add_argument(
+            "--connections", type=int, default=8, help="Concurrent HTTP connections."
+        )
+        parser.add_argument("--no-http", action="store_true", help="In-process figures only.")
+        parser.add_argument("--only", default="", help="Only pages whose name contains this text.")
+        parser.add_argument(
+            "--json", default="", help="Where to write the JSON (default bench-results/)."
+        )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        call_command("createcachetable", verbosity=0)
+        if not options["no_seed"]:
+            self._seed(options)
+        ctx = bench.context()
+        scenarios = [
+            s
+            for s in bench.scenarios()
+            if options["only"].lower() in s.name.lower() or s.name == "hello-world"
+        ]
+        self.stdout.write(
+            f"Measuring {len(scenarios)} pages in-process ({options['iterations']} requests each)…"
+        )
+        results = []
+        for scenario in scenarios:
+            result = bench.measure_in_process(scenario, ctx, options["iterations"])
+            results.append(result)
+            self.stdout.write(
+                f"  {scenario.name}: p95 {bench._fmt(result.pct(95))} ms, {result.queries} queries {result.error}"
+            )
+        if not options["no_http"]:
+            self._http(scenarios, results, options)
+        baseline = results[0]
+        vendor = connection.vendor
+        self.stdout.write("")
+        self.stdout.write(bench.table(results, baseline, vendor, ctx["rows"]))
+        path = Path(
+            options["json"]
+            or Path(settings.BASE_DIR)
+            / "bench-results"
+            / f"bench-{vendor}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(bench.to_json(results, vendor, ctx["rows"]), encoding="utf-8")
+        self.stdout.write(f"\nJSON: {path}\nTotal time: {time.monotonic() - started:.0f}s")
+
+    def _seed(self, options):
+        from beneficiaries.models import Beneficiary
+
+        if Beneficiary.objects.exists():
+            self.stdout.write(
+                f"Database already seeded ({Beneficiary.objects.count():,} beneficiaries); not adding more."
+            )
+            return
+        seeded = time.monotonic()
+        call_command(
+            "seed_demo",
+            beneficiaries=options["beneficiaries"],
+            requests=options["requests"],
+            notifications=0,
+            stdout=self.stdout,
+        )
+        self.stdout.write(f"Seeded in {time.monotonic() - seeded:.0f}s; analysing tables…")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def _http(self, scenarios, results, options):
+        use_wrk = bench.wrk_available()
+        self.stdout.write(
+            f"Measuring over HTTP with {'wrk' if use_wrk else 'a Python load generator'} "
+            f"({options['connections']} connections, {options['http_seconds']}s a page)…"
+        )
+        cookies = {}
+        with bench.Gunicorn() as server:
+            for scenario, result in zip(scenarios, results, strict=True):
+                if not scenario.http or result.error:
+                    continue
+                if scenario.user and scenario.user not in cookies:
+                    cookies[scenario.user] = bench.session_cookie(scenario.user)
+                cookie = cookies.get(scenario.user, "")
+                path = scenario.path(self._ctx())
+                if use_wrk and scenario.method == "GET":
+                    rps, p99, errors = bench.load_wrk(
+                        server.base + path, options["http_seconds"], options["connections"], cookie
+                    )
+                else:
+                    rps, p99, errors = bench.load_python(
+                        server.base, path, options["http_seconds"], options["connections"], cookie
+                    )
+                result.http_rps, result.http_p95_ms, result.http_errors = rps, p99, errors
+                self.stdout.write(f"  {scenario.name}: {rps:,.0f} req/s, {errors} errors")
+
+    def _ctx(self):
+        if not hasattr(self, "_cached_ctx"):
+            self._cached_ctx = bench.context()
+        return self._cached_ctx
