@@ -213,7 +213,7 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
     search_help_text = _(
         "Reference, name (any spelling of alif, ta marbuta…), ID number or mobile."
     )
-    ordering = ["decision_due_at"]
+    ordering = ["decision_due_at", "id"]
     actions = ["assign_to_me", "assign_to_officer"]
     change_form_template = "admin/requests_app/supportrequest/change_form.html"
 

@@ -185,7 +185,9 @@ class SupportRequest(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["decision_due_at"]
+        # The id breaks ties so the admin adds no "-pk" of its own, which would stop
+        # PostgreSQL from reading the list in index order (issue #11).
+        ordering = ["decision_due_at", "id"]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
         permissions = [
@@ -202,6 +204,7 @@ class SupportRequest(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["decision_due_at", "id"], name="request_due_id"),
             models.Index(fields=["status", "decision_due_at"], name="request_status_due"),
             models.Index(
                 fields=["program", "status", "decision_due_at"], name="request_program_status_due"
