@@ -1,8 +1,11 @@
 """Settings every environment shares. Safe, working defaults for a laptop."""
 
+from datetime import timedelta
+
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, database_from_env, env, language_from_env
+from .env import BASE_DIR, database_from_env, env, language_from_env, mailers_from_env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -20,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "axes",
     # Mustafid
     "config.apps.CoreConfig",
     "policies",
@@ -39,7 +43,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -55,6 +63,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.association",
@@ -84,6 +93,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Staff login (issue #12): django-axes counts failed logins in the database, so every
+# app server sees the same count; 5 failures for one user from one address lock that
+# pair out for 15 minutes (a person elsewhere, or another colleague behind the same
+# office address, is not locked out with them). A success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("MUSTAFID_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("MUSTAFID_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+AXES_VERBOSE = False
+
+# Sessions: a working day, and gone when the browser closes on a shared office computer.
+SESSION_COOKIE_AGE = env.int("MUSTAFID_SESSION_HOURS", default=8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Headers every page carries, in every environment, so the tests see what production
+# sends. No inline script or style anywhere: the policy has no 'unsafe-inline'.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Features no page of Mustafid uses are switched off for every page (config/middleware.py).
+MUSTAFID_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Addresses of the reverse proxies in front of the app (comma-separated). Only a request
+# that arrives from one of them has its X-Forwarded-For believed (config/clientip.py).
+MUSTAFID_TRUSTED_PROXIES = env.list("MUSTAFID_TRUSTED_PROXIES", default=[])
 
 # Arabic first (DESIGN.md): msgids are English, the Arabic catalogue is complete.
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
@@ -118,23 +177,7 @@ MUSTAFID_MAX_UPLOAD_MB = env.int("MUSTAFID_MAX_UPLOAD_MB", default=10)
 MUSTAFID_PUBLIC_URL = env.str("MUSTAFID_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # Outbound e-mail (Django 6.1's MAILERS; EMAIL_BACKEND and friends are deprecated).
-MAILERS = {
-    "default": {
-        "BACKEND": env.str(
-            "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-        ),
-        "OPTIONS": {},
-    }
-}
-if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": env.str("DJANGO_EMAIL_HOST", default="localhost"),
-        "port": env.int("DJANGO_EMAIL_PORT", default=25),
-        "username": env.str("DJANGO_EMAIL_HOST_USER", default=""),
-        "password": env.str("DJANGO_EMAIL_HOST_PASSWORD", default=""),
-        "use_tls": env.bool("DJANGO_EMAIL_USE_TLS", default=False),
-        "timeout": 15,
-    }
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Mustafid <no-reply@localhost>")
 
 # Outbound SMS for notifications (channels_app/sms.py). The console backend prints each

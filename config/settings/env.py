@@ -63,3 +63,19 @@ def language_from_env(languages) -> str:
             f"DJANGO_LANGUAGE_CODE={code!r} is not a language Mustafid speaks; use one of {', '.join(known)}."
         )
     return code
+
+
+def mailers_from_env(default_backend: str) -> dict:
+    """Django's MAILERS from ``DJANGO_EMAIL_*``: the console on a laptop, SMTP in production."""
+    backend = env.str("DJANGO_EMAIL_BACKEND", default="").strip() or default_backend
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": env.str("DJANGO_EMAIL_HOST", default="localhost"),
+            "port": env.int("DJANGO_EMAIL_PORT", default=25),
+            "username": env.str("DJANGO_EMAIL_HOST_USER", default=""),
+            "password": env.str("DJANGO_EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("DJANGO_EMAIL_USE_TLS", default=False),
+            "timeout": 15,
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}

@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
+from .env import mailers_from_env
 
 DEBUG = False
 
@@ -31,9 +32,13 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# X-Frame-Options DENY, nosniff, Referrer-Policy, the Content Security Policy and the
+# Permissions-Policy are set in base.py: every environment sends them, tests included.
+
+# Production sends real e-mail: SMTP unless DJANGO_EMAIL_BACKEND names another backend.
+MAILERS = mailers_from_env("django.core.mail.backends.smtp.EmailBackend")
 
 # Several app servers share rate-limit counters and sessions through the database.
 CACHES = {
