@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format check demo messages install install-dev clean python bench
+.PHONY: run test lint format check demo messages install install-dev clean python bench backup restore
 
 # Candidates, newest first. On this kind of machine python3 is 3.11 and python3.1x on
 # PATH are pyenv shims that fail unless selected, so each one is run, not trusted.
@@ -86,6 +86,15 @@ bench: $(VENV)/.installed-dev
 		echo "NOTE: wrk is not installed: HTTP figures come from the Python load generator."
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
+
+# Backups (README: Backups): the database and the private documents into backups/<date>/;
+# `make restore BACKUP=backups/mustafid-...` puts one back and checks every table's rows.
+backup: $(VENV)/.installed
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
+
+restore: $(VENV)/.installed
+	@[ -n "$(BACKUP)" ] || { echo "make: say which backup: make restore BACKUP=backups/mustafid-YYYYmmdd-HHMMSS" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
 
 # Regenerate the Arabic catalogues (needs GNU gettext) and compile them; commit both.
 messages: $(VENV)/.installed-dev
