@@ -3,13 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("association/logo", views.association_logo, name="association-logo"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/two-step/", twofactor.two_factor_verify, name="two-factor-verify"),
+    path("account/two-step/setup/", twofactor.two_factor_setup, name="two-factor-setup"),
     path("admin/", admin.site.urls),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("policies/", include("policies.urls")),

@@ -60,6 +60,7 @@ class AssociationProfileAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name_ar", "name_en", "license_number", "logo"]}),
         ("", {"fields": ["phone", "email", "address", "website"]}),
+        (_("Security"), {"fields": ["require_two_factor"]}),
     ]
 
     def has_add_permission(self, request):

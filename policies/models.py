@@ -40,6 +40,14 @@ class AssociationProfile(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    require_two_factor = models.BooleanField(
+        _("require two-step sign-in for sensitive data"),
+        default=False,
+        help_text=_(
+            "When on, staff who may see sensitive data (income, health, case notes) must "
+            "sign in with a code from an authenticator app as well as their password."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Mustafid
     "config.apps.CoreConfig",
     "policies",
@@ -41,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -109,6 +113,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
 AXES_VERBOSE = False
+
+# Two-step sign-in (config/twofactor.py): the name shown in the authenticator app.
+OTP_TOTP_ISSUER = "Mustafid"
 
 # Sessions: a working day, and gone when the browser closes on a shared office computer.
 SESSION_COOKIE_AGE = env.int("MUSTAFID_SESSION_HOURS", default=8) * 3600
