@@ -12,3 +12,12 @@ def lockout_response(request, original_response=None, credentials=None):
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
+
+
+def lockout_username(request, credentials=None) -> str:
+    """The username django-axes counts failures for, cut to the length a username can
+    have: a 10,000-character "username" is a failed login, not a database error."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username", "")
+    return str(username or "").replace("\x00", "")[:150]

@@ -111,6 +111,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("MUSTAFID_LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "config.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
 AXES_VERBOSE = False
 
