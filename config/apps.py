@@ -9,3 +9,12 @@ class CoreConfig(AppConfig):
     name = "config"
     label = "core"
     verbose_name = _("Mustafid")
+
+
+class TwoStepConfig(AppConfig):
+    """django-otp's TOTP devices, under a name staff understand in the back-office."""
+
+    name = "django_otp.plugins.otp_totp"
+    label = "otp_totp"
+    default_auto_field = "django.db.models.AutoField"
+    verbose_name = _("Two-step sign-in")

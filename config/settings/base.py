@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.apps.TwoStepConfig",
     # Mustafid
     "config.apps.CoreConfig",
     "policies",
