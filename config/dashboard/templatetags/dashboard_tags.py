@@ -20,9 +20,8 @@ def figure_value(value, kind=INT):
         return f"{value * 100:.1f}%"
     if kind == DAYS:
         number = round(value, 1)
-        return ngettext("%(n)s day", "%(n)s days", int(number) if number >= 1 else 2) % {
-            "n": f"{number:g}"
-        }
+        count = int(number) if float(number).is_integer() else 11  # a fraction reads as plural
+        return ngettext("%(n)s day", "%(n)s days", count) % {"n": f"{number:g}"}
     if kind == DECIMAL:
         return f"{value:,.1f}"
     if kind == DATE and isinstance(value, datetime.date):
