@@ -88,9 +88,8 @@ def line_chart(labels: list[str], series: list[tuple[str, list]], *, title: str,
 
     parts = [_svg_open(LINE_WIDTH, LINE_HEIGHT, title, rtl, "chart--lines")]
     axis_x = right + 6 if rtl else left - 6
-    axis_anchor = ' direction="rtl" text-anchor="end"' if rtl else ' text-anchor="end"'
-    if rtl:
-        axis_anchor = ' text-anchor="start"'
+    # Axis numbers sit outside the plot: right of it in RTL, left of it in LTR.
+    axis_anchor = ' text-anchor="start"' if rtl else ' text-anchor="end"'
     for step in range(5):
         value = peak * step / 4
         y = y_at(value)

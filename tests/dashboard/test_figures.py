@@ -152,3 +152,11 @@ def test_beneficiaries_by_region_gender_and_age_band():
         DashboardFilters(period=period(), region="makkah")
     )
     assert only_makkah["direct"] == 1 and only_makkah["indirect"] == 0
+
+
+@pytest.mark.postgres
+def test_postgresql_computes_the_percentiles_in_one_query(ten_decided, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        data = selectors.time_to_decision(DashboardFilters(period=period()))
+    assert "PERCENTILE_CONT" in captured.captured_queries[0]["sql"]
+    assert data["median_hours"] / 24 == pytest.approx(5.5, abs=0.01)

@@ -254,3 +254,8 @@ def test_the_governance_report_in_english_and_as_excel(client, manager, some_req
 def test_the_auditor_sees_the_dashboard_read_only(client, auditor, some_requests):
     client.force_login(auditor)
     assert client.get(URL, PERIOD).status_code == 200
+
+
+def test_the_back_office_links_to_the_dashboard_for_those_who_may_see_it(client, manager):
+    client.force_login(manager)
+    assert 'href="/dashboard/"' in client.get("/admin/").text
