@@ -1,6 +1,7 @@
-"""Who sees the dashboard and who may export. The auditor gets view_dashboard and
-view_exportlog through config.roles (every view_ permission) and export_data here:
-reading figures and lists is the auditor's work; sensitive columns stay out (POL-7.4)."""
+"""Who sees the dashboard and who may download its tables. The auditor gets
+view_dashboard and view_exportlog through config.roles (every view_ permission, nothing
+else). Back-office list exports follow the list's view permission, as the registry's
+export always did; every download is logged and sensitive columns need their permission."""
 
 GRANTS = {
     "relations_officer": ["dashboard.view_dashboard", "dashboard.export_data"],
@@ -9,5 +10,4 @@ GRANTS = {
         "dashboard.export_data",
         "dashboard.view_exportlog",
     ],
-    "auditor": ["dashboard.export_data"],
 }
