@@ -2,13 +2,9 @@
 beneficiaries and their documents. Every write goes through ``services``; sensitive data
 is shown only with ``view_sensitive_data``; opening a file is logged (POL-7.4)."""
 
-import csv
-import datetime
-
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,11 +12,19 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.dashboard.exports import ExportMixin
 from config.hijri import format_hijri
 
 from . import selectors
 from .forms import BeneficiaryDocumentForm, BeneficiaryForm, HouseholdMemberForm
-from .models import AccessLog, Beneficiary, BeneficiaryDocument, Consent, HouseholdMember
+from .models import (
+    SENSITIVE_PERMISSION,
+    AccessLog,
+    Beneficiary,
+    BeneficiaryDocument,
+    Consent,
+    HouseholdMember,
+)
 from .search import beneficiary_search
 from .services import (
     access_log_record,
@@ -176,26 +180,8 @@ EXPORT_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (=, +, -, @ at the start), except
-    an E.164 mobile number, which is data."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:].isdigit():
-        return "'" + text
-    return text
-
-
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     form = BeneficiaryForm
     list_display = [
         "file_number",
@@ -226,7 +212,7 @@ class BeneficiaryAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         "birth_date_hijri",
     ]
     inlines = [HouseholdMemberInline, BeneficiaryDocumentInline, ConsentInline]
-    actions = ["export_csv", "merge_selected"]
+    actions = ["export_csv", "export_xlsx", "merge_selected"]
     change_form_template = "admin/beneficiaries/beneficiary/change_form.html"
 
     class Media:
@@ -438,33 +424,20 @@ class BeneficiaryAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
 
     # --- actions ----------------------------------------------------------------------
 
-    @admin.action(description=_("Export selected beneficiaries to CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        columns = list(EXPORT_COLUMNS)
-        if selectors.can_see_sensitive_data(request.user):
-            columns += list(Beneficiary.SENSITIVE_FIELDS)
-        field_names = {f.name: f for f in Beneficiary._meta.concrete_fields}
-        rows = queryset.order_by("id").values_list("id", *columns)
+    # --- exports (config.dashboard.exports.ExportMixin) ---------------------------------
+
+    export_fields = EXPORT_COLUMNS
+    export_sensitive_fields = list(Beneficiary.SENSITIVE_FIELDS)
+    export_sensitive_permission = SENSITIVE_PERMISSION
+
+    def export_logged(self, request, queryset, fmt):
         access_log_record_many(
             beneficiary_ids=queryset.values_list("id", flat=True),
             user=request.user,
             action=AccessLog.Action.EXPORT,
             request=request,
-            detail="CSV",
+            detail=fmt.upper(),
         )
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield "\ufeff"  # so spreadsheet programs read the Arabic as UTF-8
-            yield writer.writerow([str(field_names[c].verbose_name) for c in columns])
-            for row in rows.iterator(chunk_size=2000):
-                yield writer.writerow([_csv_cell(value) for value in row[1:]])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="beneficiaries-{stamp}.csv"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     @admin.action(
         description=_("Merge selected duplicates into one record"), permissions=["change"]

@@ -14,7 +14,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-PROJECT_APPS = ["core", "policies", "beneficiaries", "channels_app", "requests_app", "satisfaction"]
+PROJECT_APPS = [
+    "core",
+    "policies",
+    "beneficiaries",
+    "channels_app",
+    "requests_app",
+    "satisfaction",
+    "dashboard",
+]
 
 
 @dataclass(frozen=True)

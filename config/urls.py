@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("policies/", include("policies.urls")),
+    path("dashboard/", include("config.dashboard.urls")),
 ]

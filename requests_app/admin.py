@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.dashboard.exports import ExportMixin
+
 from . import selectors, services
 from .forms import (
     AssignForm,
@@ -186,7 +188,7 @@ class ProgramFilter(admin.SimpleListFilter):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(SimpleHistoryAdmin):
+class SupportRequestAdmin(ExportMixin, SimpleHistoryAdmin):
     list_display = [
         "reference_link",
         "beneficiary_name",
@@ -214,8 +216,26 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
         "Reference, name (any spelling of alif, ta marbuta…), ID number or mobile."
     )
     ordering = ["decision_due_at", "id"]
-    actions = ["assign_to_me", "assign_to_officer"]
+    actions = ["assign_to_me", "assign_to_officer", "export_csv", "export_xlsx"]
     change_form_template = "admin/requests_app/supportrequest/change_form.html"
+    # The list's downloads (config.dashboard.exports); the applicant's own words about
+    # their need are sensitive (POL-7.4).
+    export_fields = [
+        "reference",
+        "beneficiary__file_number",
+        "beneficiary__name_ar",
+        "beneficiary__region",
+        "program__name_ar",
+        "channel__name_ar",
+        "support_kind",
+        "urgency",
+        "status",
+        "submitted_at",
+        "decision_due_at",
+        "decided_at",
+        "closed_at",
+    ]
+    export_sensitive_fields = ["need", "amount_requested"]
 
     class Media:
         css = {"all": ["requests_app/admin.css"]}

@@ -215,6 +215,8 @@ class SupportRequest(models.Model):
             ),
             models.Index(fields=["channel", "status"], name="request_channel_status"),
             models.Index(fields=["-submitted_at"], name="request_submitted"),
+            # The dashboard's decided-per-period figures (issue 10).
+            models.Index(fields=["decided_at"], name="request_decided"),
         ]
 
     def __str__(self) -> str:
@@ -281,7 +283,11 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         indexes = [
-            models.Index(fields=["support_request", "created_at"], name="statuschange_request_time")
+            models.Index(
+                fields=["support_request", "created_at"], name="statuschange_request_time"
+            ),
+            # The dashboard's deliveries per period (issue 10).
+            models.Index(fields=["to_status", "created_at"], name="statuschange_to_time"),
         ]
 
     def __str__(self) -> str:

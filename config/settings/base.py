@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "channels_app",
     "requests_app",
     "satisfaction",
+    "config.dashboard",
 ]
 
 MIDDLEWARE = [
