@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("policies/", include("policies.urls")),
+    path("", include("requests_app.portal.urls")),
 ]

@@ -71,8 +71,25 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "mustafid",
-    }
+    },
+    # Rate-limit counters for the public forms (config/ratelimit.py): in the database so
+    # every app server shares them. `manage.py createcachetable` creates the table.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mustafid_ratelimit",
+    },
 }
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+MUSTAFID_TRUSTED_PROXIES = env.list("MUSTAFID_TRUSTED_PROXIES", default=[])
+# POSTs allowed per client address: scope -> (count, seconds).
+MUSTAFID_RATELIMITS = {
+    "apply": (env.int("MUSTAFID_RATELIMIT_APPLY", default=60), 3600),
+    "track": (env.int("MUSTAFID_RATELIMIT_TRACK", default=20), 900),
+}
+# Applications started on the public site and never submitted are purged after this.
+MUSTAFID_PENDING_APPLICATION_DAYS = env.int("MUSTAFID_PENDING_APPLICATION_DAYS", default=7)
+# An expired form (CSRF) gets a friendly page that keeps what can be kept.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
