@@ -550,4 +550,5 @@ class ApplicantUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.recorded_value} → {self.typed_value}"
+        # No values here: the string shows in lists to people who may not see them.
+        return f"{self.field} · {self.support_request_id}"

@@ -427,3 +427,39 @@ def portal_missing_documents_submit(
 
 def portal_request_withdraw(*, support_request: SupportRequest, reason: str) -> None:
     support_request_withdraw(support_request=support_request, note=reason)
+
+
+# -- the officer's review of what a returning applicant typed -----------------------------
+
+
+@transaction.atomic
+def applicant_update_review(*, update: ApplicantUpdate, actor, apply: bool) -> ApplicantUpdate:
+    """The officer decides on one changed value: apply it to the record (through
+    ``beneficiary_update``, so it is validated and leaves history) or dismiss it."""
+    from django.core.exceptions import PermissionDenied
+
+    from beneficiaries.models import Beneficiary as BeneficiaryModel
+    from beneficiaries.services import beneficiary_update
+
+    if not actor.has_perm("requests_app.change_applicantupdate"):
+        raise PermissionDenied(_("Your role may not review changes typed by applicants."))
+    if update.field in BeneficiaryModel.SENSITIVE_FIELDS and not actor.has_perm(
+        "beneficiaries.view_sensitive_data"
+    ):
+        raise PermissionDenied(_("This value is sensitive: your role may not review it."))
+    update = ApplicantUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.status != ApplicantUpdate.Status.PENDING:
+        return update
+    if apply:
+        beneficiary = BeneficiaryModel.objects.select_for_update().get(pk=update.beneficiary_id)
+        field = BeneficiaryModel._meta.get_field(update.field)
+        beneficiary_update(
+            beneficiary=beneficiary,
+            actor=actor,
+            **{update.field: field.to_python(update.typed_value)},
+        )
+    update.status = ApplicantUpdate.Status.APPLIED if apply else ApplicantUpdate.Status.DISMISSED
+    update.reviewed_by = actor
+    update.reviewed_at = timezone.now()
+    update.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return update

@@ -284,11 +284,7 @@ def _declaration_step(request, application):
     step = services.missing_step(application)
     if step:
         messages.warning(request, _("Please complete this step first."))
-        return (
-            redirect("apply")
-            if step == "start"
-            else redirect("apply-step", step=step)
-        )
+        return redirect("apply") if step == "start" else redirect("apply-step", step=step)
     form = DeclarationForm(request.POST or None)
     context = _context(
         "declaration",
