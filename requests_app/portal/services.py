@@ -288,8 +288,9 @@ def portal_application_submit(
 
     Idempotent: a second submission of the same application returns the same request.
     All or nothing: a refusal (``WorkflowError``/``ValidationError``) stores nothing."""
+    # Lock the row only (PostgreSQL refuses FOR UPDATE across the nullable program join).
     application = (
-        PendingApplication.objects.select_for_update()
+        PendingApplication.objects.select_for_update(of=("self",))
         .select_related("program")
         .get(pk=application.pk)
     )
