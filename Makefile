@@ -49,6 +49,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py setup_roles --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Mustafid is at http://$(HOST):$(PORT)/ (back-office: /admin/). Ctrl-C stops it."
@@ -56,6 +57,7 @@ run: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 
 lint: $(VENV)/.installed-dev

@@ -346,13 +346,14 @@ def consent_withdraw(*, consent: Consent, note: str = "", actor=None) -> Consent
 
 
 def _client_ip(request) -> str | None:
-    # Behind the load balancer the real address is the first X-Forwarded-For entry; we
-    # only record it, we never trust it for a decision.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    try:
-        from ipaddress import ip_address
+    # The same address rate limits and the lock-out use: X-Forwarded-For only from a
+    # trusted proxy (config/ratelimit.py).
+    from ipaddress import ip_address
 
+    from config.ratelimit import client_ip
+
+    candidate = client_ip(request)
+    try:
         return str(ip_address(candidate)) if candidate else None
     except ValueError:
         return None

@@ -16,4 +16,5 @@ urlpatterns = [
     path("beneficiaries/", include("beneficiaries.urls")),
     path("policies/", include("policies.urls")),
     path("dashboard/", include("config.dashboard.urls")),
+    path("", include("requests_app.portal.urls")),
 ]

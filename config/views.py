@@ -14,7 +14,18 @@ from policies.selectors import association_profile
 
 @require_GET
 def home(request):
-    return render(request, "home.html", {"today": timezone.localdate()})
+    from requests_app.portal.services import open_programs
+
+    return render(
+        request, "home.html", {"today": timezone.localdate(), "programs": open_programs()}
+    )
+
+
+def csrf_failure(request, reason=""):
+    """An expired or replayed form: a plain message in the person's language instead of
+    Django's technical page. An application in progress is held server-side, so going
+    back and sending the page again loses nothing already saved."""
+    return render(request, "403_csrf.html", {"retry_url": request.path}, status=403)
 
 
 @never_cache

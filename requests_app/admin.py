@@ -762,3 +762,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .portal import admin as _portal_admin  # noqa: E402, F401 - registers ApplicantUpdateAdmin

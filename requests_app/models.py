@@ -418,3 +418,143 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.association_name
+
+
+# -- the public portal (issue #6) --------------------------------------------------------
+
+
+def _pending_upload_to(instance: "PendingDocument", filename: str) -> str:
+    """A random name in private storage, like registered documents; never the typed name."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    suffix = PurePosixPath(filename).suffix.lower()[:6]
+    return f"portal/pending/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class PendingApplication(models.Model):
+    """An application an applicant is filling in on the public site, step by step, before
+    it is submitted: what they typed so far, held server-side so nothing is lost."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("program"),
+    )
+    data = models.JSONField(_("typed data"), default=dict, blank=True)
+    step = models.CharField(_("step reached"), max_length=20, default="start")
+    language = models.CharField(_("language"), max_length=5, default="ar")
+    submitted_request = models.OneToOneField(
+        SupportRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted request"),
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("application in progress")
+        verbose_name_plural = _("applications in progress")
+        indexes = [models.Index(fields=["expires_at"], name="pending_application_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.program or '—'} · {self.created_at:%Y-%m-%d}"
+
+
+class PendingDocument(models.Model):
+    """A document uploaded during an application in progress, kept across steps and
+    failed submissions so the applicant never uploads it twice."""
+
+    application = models.ForeignKey(
+        PendingApplication,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application in progress"),
+    )
+    document_type = models.CharField(_("document type"), max_length=30)
+    file = models.FileField(_("file"), upload_to=_pending_upload_to, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("uploaded document in progress")
+        verbose_name_plural = _("uploaded documents in progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "document_type"], name="one_pending_document_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def document_type_label(self) -> str:
+        from beneficiaries.models import BeneficiaryDocument
+
+        return dict(BeneficiaryDocument.DocumentType.choices).get(
+            self.document_type, self.document_type
+        )
+
+
+class ApplicantUpdate(models.Model):
+    """A value a returning applicant typed that differs from the verified record: kept
+    for the officer to review, never written over the record by itself."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To review")
+        APPLIED = "applied", _("Applied to the record")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.PROTECT,
+        related_name="applicant_updates",
+        verbose_name=_("beneficiary"),
+    )
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="applicant_updates",
+        verbose_name=_("support request"),
+    )
+    field = models.CharField(_("field"), max_length=40)
+    recorded_value = models.TextField(_("value on record"), blank=True)
+    typed_value = models.TextField(_("value the applicant typed"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("change typed by the applicant")
+        verbose_name_plural = _("changes typed by applicants")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="applicant_update_status"),
+            models.Index(fields=["beneficiary", "-created_at"], name="applicant_update_person"),
+        ]
+
+    def __str__(self) -> str:
+        # No values here: the string shows in lists to people who may not see them.
+        return f"{self.field} · {self.support_request_id}"

@@ -16,6 +16,8 @@ GRANTS = {
         "requests_app.deliver_supportrequest",
         "requests_app.add_supportrequest",
         "requests_app.change_referral",
+        "requests_app.view_applicantupdate",
+        "requests_app.change_applicantupdate",
     ],
     "social_researcher": [*_READ, "requests_app.research_supportrequest"],
     "committee_member": ["requests_app.view_program"],
@@ -27,5 +29,7 @@ GRANTS = {
         "requests_app.deliver_supportrequest",
         "requests_app.add_supportrequest",
         "requests_app.change_referral",
+        "requests_app.view_applicantupdate",
+        "requests_app.change_applicantupdate",
     ],
 }

@@ -85,8 +85,26 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "mustafid",
-    }
+    },
+    # Rate-limit counters for the public forms (config/ratelimit.py): in the database so
+    # every app server shares them. `manage.py createcachetable` creates the table.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mustafid_ratelimit",
+    },
 }
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), for
+# rate limits and the staff lock-out (config/ratelimit.client_ip).
+MUSTAFID_TRUSTED_PROXIES = env.list("MUSTAFID_TRUSTED_PROXIES", default=[])
+# POSTs allowed per client address: scope -> (count, seconds).
+MUSTAFID_RATELIMITS = {
+    "apply": (env.int("MUSTAFID_RATELIMIT_APPLY", default=60), 3600),
+    "track": (env.int("MUSTAFID_RATELIMIT_TRACK", default=20), 900),
+}
+# Applications started on the public site and never submitted are purged after this.
+MUSTAFID_PENDING_APPLICATION_DAYS = env.int("MUSTAFID_PENDING_APPLICATION_DAYS", default=7)
+# An expired form (CSRF) gets a friendly page that keeps what can be kept.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -113,7 +131,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "config.lockout.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
 AXES_VERBOSE = False
 
 # Two-step sign-in (config/twofactor.py): the name shown in the authenticator app.
@@ -149,9 +167,6 @@ MUSTAFID_PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
-# Addresses of the reverse proxies in front of the app (comma-separated). Only a request
-# that arrives from one of them has its X-Forwarded-For believed (config/clientip.py).
-MUSTAFID_TRUSTED_PROXIES = env.list("MUSTAFID_TRUSTED_PROXIES", default=[])
 
 # Arabic first (DESIGN.md): msgids are English, the Arabic catalogue is complete.
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]

@@ -11,7 +11,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from config.clientip import client_ip
+from config.ratelimit import client_ip
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]

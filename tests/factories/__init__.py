@@ -5,4 +5,5 @@ from .channels_app import *  # noqa: F403
 from .core import *  # noqa: F403
 from .dashboard import *  # noqa: F403
 from .policies import *  # noqa: F403
+from .portal import *  # noqa: F403
 from .requests_app import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""The public portal: apply for a program (/apply/) and follow the request (/track/)."""
