@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format check demo messages install install-dev clean python bench backup restore
+.PHONY: run test lint format check demo messages install install-dev clean python bench backup restore loadtest
 
 # Candidates, newest first. On this kind of machine python3 is 3.11 and python3.1x on
 # PATH are pyenv shims that fail unless selected, so each one is run, not trusted.
@@ -87,7 +87,16 @@ bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
 		echo "NOTE: wrk is not installed: HTTP figures come from the Python load generator."
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py createcachetable
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
+
+# The load test (README: Load test): 50 applicants submit /apply/ at once against gunicorn
+# for at most 60 s; fails if a confirmation has no request in the database or on any 5xx.
+LOADTEST_ARGS ?=
+loadtest: $(VENV)/.installed-dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py createcachetable
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) manage.py loadtest_apply $(LOADTEST_ARGS)
 
 # Backups (README: Backups): the database and the private documents into backups/<date>/;
 # `make restore BACKUP=backups/mustafid-...` puts one back and checks every table's rows.

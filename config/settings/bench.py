@@ -19,3 +19,7 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Loopback only: no mail leaves the machine, and the per-address limits of the public
+# forms (every simulated applicant comes from 127.0.0.1) are lifted for the load test.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend", "OPTIONS": {}}}
+MUSTAFID_RATELIMITS = {"apply": (10**9, 3600), "track": (10**9, 900)}
