@@ -7,12 +7,14 @@ checked by content and every change leaves history."""
 
 import contextlib
 import datetime
+import io
 import os
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -71,6 +73,43 @@ def document_file_check(file) -> str:
             code="file_type",
         )
     return content_type
+
+
+def sanitize_upload(file, content_type: str):
+    """An uploaded photo or scan re-encoded by Pillow: what is stored is the picture only,
+    without its EXIF block (GPS position, phone model, time taken) or anything hidden
+    after the image data. PDFs are kept as sent. Raises ValidationError for an image
+    Pillow cannot read, or one so large it would take the server down when decoded."""
+    if content_type not in ("image/jpeg", "image/png"):
+        return file
+    from PIL import Image, ImageOps
+
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            if image.width * image.height > 60_000_000:
+                raise ValidationError(_("The picture is too large: scan it at a lower resolution."))
+            image = ImageOps.exif_transpose(image)  # keep it the right way up
+            output = io.BytesIO()
+            if content_type == "image/jpeg":
+                image.convert("RGB").save(output, format="JPEG", quality=90, optimize=True)
+            else:
+                keep = (
+                    image
+                    if image.mode in ("1", "L", "LA", "P", "RGB", "RGBA")
+                    else image.convert("RGBA")
+                )
+                keep.save(output, format="PNG", optimize=True)
+    except ValidationError:
+        raise
+    except Exception as exc:  # Pillow raises many types for a broken or hostile file
+        raise ValidationError(
+            _("The picture could not be read. Please photograph or scan the document again."),
+            code="unreadable_image",
+        ) from exc
+    finally:
+        file.seek(0)
+    return ContentFile(output.getvalue(), name=getattr(file, "name", "") or "scan")
 
 
 def _prepare(beneficiary: Beneficiary) -> None:
@@ -264,6 +303,7 @@ def document_add(
     """Store a document privately after checking its size and real type (PDF, JPEG or
     PNG by content). Raises ValidationError; nothing is stored when it does."""
     content_type = document_file_check(file)
+    file = sanitize_upload(file, content_type)
     document = document or BeneficiaryDocument()
     document.beneficiary = beneficiary
     document.document_type = document_type

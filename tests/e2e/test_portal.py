@@ -11,12 +11,13 @@ from policies.services import policy_version_approve
 from requests_app.models import SupportRequest
 from tests.e2e.conftest import PHONE, no_sideways_scroll
 from tests.factories import BoardMeetingFactory, ProgramFactory
+from tests.factories.beneficiaries import PNG_BYTES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NATIONAL_ID = national_id_with_check_digit("103456789")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = PNG_BYTES
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Beneficiaries, their households, documents and consents."""
 
 import datetime
+import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,8 +30,19 @@ __all__ = [
 ]
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def _image_bytes(fmt: str, **save) -> bytes:
+    """A real (tiny) picture: uploads are re-encoded, so the bytes must decode."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (20, 110, 80)).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+PNG_BYTES = _image_bytes("PNG")
+JPEG_BYTES = _image_bytes("JPEG")
 
 
 def pdf_upload(name: str = "id-copy.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

@@ -11,9 +11,10 @@ from beneficiaries.validators import national_id_with_check_digit
 from policies.models import PolicyDocument, PolicyVersion
 from policies.services import policy_version_approve
 from tests.factories import BoardMeetingFactory, ProgramFactory
+from tests.factories.beneficiaries import PNG_BYTES
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = PNG_BYTES
 NATIONAL_ID = national_id_with_check_digit("103456789")
 OTHER_ID = national_id_with_check_digit("112233445")
 
