@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("policies/", include("policies.urls")),
+    path("committee/", include("requests_app.committee_urls")),
 ]

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,13 +70,19 @@ def is_member(user, committee: Committee | None) -> bool:
 
 
 def committees_of(user) -> list[Committee]:
+    """The committees the user sits on, in one query."""
     if not is_committee_user(user):
         return []
-    committees = list(Committee.objects.filter(members=user))
-    default = default_committee()
-    if default and default not in committees and not default.members.exists():
-        committees.append(default)
-    return committees
+    through = Committee.members.through
+    rows = (
+        Committee.objects.filter(Q(members=user) | Q(is_default=True))
+        .annotate(
+            mine=Exists(through.objects.filter(committee_id=OuterRef("pk"), user_id=user.pk)),
+            listed=Exists(through.objects.filter(committee_id=OuterRef("pk"))),
+        )
+        .distinct()
+    )
+    return [c for c in rows if c.mine or (c.is_default and not c.listed)]
 
 
 def committee_members(committee: Committee) -> QuerySet:
@@ -96,9 +102,10 @@ def committee_members(committee: Committee) -> QuerySet:
     )
 
 
-def review_queue_for(user) -> QuerySet[SupportRequest]:
+def review_queue_for(user, committees: list[Committee] | None = None) -> QuerySet[SupportRequest]:
     """Requests in committee review that one of the user's committees decides."""
-    committees = committees_of(user)
+    if committees is None:
+        committees = committees_of(user)
     if not committees:
         return SupportRequest.objects.none()
     ids = [committee.pk for committee in committees]
