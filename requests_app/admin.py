@@ -58,7 +58,7 @@ class ProgramAdmin(admin.ModelAdmin):
             _("Eligibility"),
             {"fields": ["eligibility_ar", "eligibility_en", "required_document_types"]},
         ),
-        (_("Promise and committee"), {"fields": ["decision_days", "quorum"]}),
+        (_("Promise and committee"), {"fields": ["decision_days", "quorum", "committee"]}),
         (_("Applications"), {"fields": ["is_open", "opens_on", "closes_on", "capacity"]}),
     ]
 
@@ -742,3 +742,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import committee_admin  # noqa: E402, F401  (the research committee's back-office)

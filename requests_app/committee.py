@@ -346,7 +346,8 @@ def decision_take_if_due(
     else:
         side = Vote.APPROVE if outcome == Decision.Outcome.APPROVED else Vote.REJECT
         winning = [v for v in votes if v.vote == side]
-    reason = "؛ ".join(v.reason for v in winning if v.reason) or (
+    # The same reason given by several members is written once.
+    reason = "؛ ".join(dict.fromkeys(v.reason for v in winning if v.reason)) or (
         _("Approved by the research committee.")
         if outcome == Decision.Outcome.APPROVED
         else _("Rejected by the research committee.")

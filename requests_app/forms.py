@@ -35,6 +35,7 @@ class ProgramForm(forms.ModelForm):
             "required_document_types",
             "decision_days",
             "quorum",
+            "committee",
             "is_open",
             "opens_on",
             "closes_on",
