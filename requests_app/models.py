@@ -656,6 +656,15 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.support_request} · {self.get_outcome_display()}"
 
+    def save(self, *args, **kwargs):
+        # A decision is final (POL-7.7): written once by the committee service, never changed.
+        if not self._state.adding:
+            raise ValueError("A committee decision is final and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A committee decision is final and cannot be deleted.")
+
     @property
     def tally(self) -> str:
         return _(

@@ -255,3 +255,15 @@ def test_approve_without_decision_is_still_refused(case, members):
         support_request_transition(
             support_request=case, to_status=Status.APPROVED, actor=members[1]
         )
+
+
+def test_a_decision_cannot_be_changed_or_deleted(case, members):
+    for member in members[1:]:
+        vote(case, member, Vote.APPROVE, "مستحقة")
+    decision = Decision.objects.get()
+    decision.outcome = Decision.Outcome.REJECTED
+    with pytest.raises(ValueError):
+        decision.save()
+    with pytest.raises(ValueError):
+        decision.delete()
+    assert Decision.objects.get().outcome == Decision.Outcome.APPROVED
