@@ -255,6 +255,13 @@ def _case_context(request, support_request, committee, mine) -> dict:
         "committee": committee,
         "votes": votes,
         "tally": committee_service.tally(votes),
+        "waiting_for": []
+        if decision
+        else [
+            member
+            for member in committee_service.committee_members(committee)
+            if member.pk not in {vote.member_id for vote in votes}
+        ],
         "mine": mine,
         "decision": decision,
         "pending_reason": ""

@@ -234,3 +234,13 @@ def test_default_committee_member_sees_programs_without_a_committee(client, comm
     client.force_login(committee_member)
     assert case.display_reference in client.get("/committee/").content.decode()
     assert client.get(f"/committee/requests/{case.pk}/").status_code == 200
+
+
+def test_the_case_file_names_the_members_yet_to_vote(member_client, case, members):
+    from requests_app.committee import committee_vote_cast
+
+    committee_vote_cast(support_request=case, member=members[2], vote=Vote.ABSTAIN)
+    html = member_client.get(f"/committee/requests/{case.pk}/").content.decode()
+    waiting = html.split("لم يصوّت بعد")[1].split("</p>")[0]
+    assert members[1].first_name in waiting and members[3].first_name in waiting
+    assert members[2].first_name not in waiting

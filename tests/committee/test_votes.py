@@ -267,3 +267,18 @@ def test_a_decision_cannot_be_changed_or_deleted(case, members):
     with pytest.raises(ValueError):
         decision.delete()
     assert Decision.objects.get().outcome == Decision.Outcome.APPROVED
+
+
+def test_the_applicant_is_told_the_rejection_and_its_reason(
+    case, members, django_capture_on_commit_callbacks
+):
+    from channels_app.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        vote(case, members[1], Vote.REJECT, "الدخل يتجاوز حد الاستحقاق")
+        vote(case, members[2], Vote.REJECT, "الدخل يتجاوز حد الاستحقاق")
+        vote(case, members[3], Vote.APPROVE, "مستحقة")
+    message = Notification.objects.get(event="decided_rejected")
+    # The short SMS says "rejected, call us"; the reason travels in the message's context
+    # (the e-mail and the tracking page show it).
+    assert message.context["reason"] == "الدخل يتجاوز حد الاستحقاق"
