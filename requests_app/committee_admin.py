@@ -1,6 +1,7 @@
 """The research committee in the back-office: committees and meetings are kept here;
 votes and decisions are read-only (cast and taken on /committee/ through the services)."""
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,8 +11,34 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Committee, CommitteeMeeting, CommitteeVote, Decision
 
 
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name_ar", "name_en", "is_default", "chair", "members"]
+
+    def clean(self):
+        from .committee import VOTE_PERMISSION
+
+        cleaned = super().clean()
+        members = list(cleaned.get("members") or [])
+        without_role = [m for m in members if not m.has_perm(VOTE_PERMISSION)]
+        if without_role:
+            self.add_error(
+                "members",
+                _("Only users of the committee-member role can sit on a committee: %(names)s.")
+                % {"names": "، ".join(m.get_full_name() or m.get_username() for m in without_role)},
+            )
+        chair = cleaned.get("chair")
+        if chair and members and chair not in members:
+            self.add_error("chair", _("The chair must be one of the committee's members."))
+        if chair and not chair.has_perm(VOTE_PERMISSION):
+            self.add_error("chair", _("The chair must hold the committee-member role."))
+        return cleaned
+
+
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
+    form = CommitteeForm
     list_display = ["name_ar", "name_en", "chair", "is_default"]
     list_select_related = ["chair"]
     search_fields = ["name_ar", "name_en"]

@@ -117,3 +117,34 @@ def test_the_manager_adds_a_meeting_in_the_admin(client, manager, committee, mem
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert committee.meetings.get(number=12).attendees.count() == 4
+
+
+def test_the_admin_refuses_a_committee_member_without_the_role_or_an_outside_chair(
+    admin_client, members, officer
+):
+    response = admin_client.post(
+        "/admin/requests_app/committee/add/",
+        {
+            "name_ar": "لجنة الإسكان",
+            "name_en": "",
+            "members": [members[1].pk, officer.pk],
+            "chair": members[2].pk,
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "officer" in html or officer.get_full_name() in html
+    assert "لجنة الإسكان" in html  # what was typed stays
+    from requests_app.models import Committee
+
+    assert not Committee.objects.filter(name_ar="لجنة الإسكان").exists()
+    response = admin_client.post(
+        "/admin/requests_app/committee/add/",
+        {
+            "name_ar": "لجنة الإسكان",
+            "name_en": "",
+            "members": [members[1].pk],
+            "chair": members[1].pk,
+        },
+    )
+    assert response.status_code == 302
