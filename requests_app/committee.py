@@ -281,6 +281,13 @@ def decision_pending_reason(support_request: SupportRequest) -> str:
     votes = list(support_request.committee_votes.all())
     counts = tally(votes)
     quorum = support_request.program.quorum
+    if committee is not None and counts.cast < quorum:
+        able = committee_members(committee).count() - counts.recusals
+        if able < quorum:
+            return _(
+                "Only %(able)s members can vote on this request but the quorum is %(quorum)s: "
+                "a manager must add members to the committee or lower the program's quorum."
+            ) % {"able": able, "quorum": quorum}
     if counts.cast < quorum:
         return _("%(cast)s of the %(quorum)s votes needed have been cast.") % {
             "cast": counts.cast,

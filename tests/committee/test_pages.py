@@ -212,6 +212,7 @@ def test_recusal_through_the_page_hides_the_vote_form(member_client, case):
     assert 'name="action" value="vote"' not in html
     response = member_client.post(url, {"action": "vote", "vote": "approve"})
     assert response.status_code == 400
+    assert "تنحّيت عن هذا الطلب لتعارض المصالح؛" in response.content.decode()
     assert CommitteeVote.objects.get().vote == Vote.RECUSE
 
 
@@ -226,6 +227,7 @@ def test_the_deciding_vote_through_pages_and_the_decision_shown(client, case, me
     assert "الدخل كاف" in html and 'name="action" value="vote"' not in html
     response = client.post(url, {"action": "vote", "vote": "approve", "reason": "x"})
     assert response.status_code == 400
+    assert "أصدرت اللجنة قرارها في هذا الطلب" in response.content.decode()
     assert Decision.objects.count() == 1
 
 

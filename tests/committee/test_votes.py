@@ -282,3 +282,13 @@ def test_the_applicant_is_told_the_rejection_and_its_reason(
     # The short SMS says "rejected, call us"; the reason travels in the message's context
     # (the e-mail and the tracking page show it).
     assert message.context["reason"] == "الدخل يتجاوز حد الاستحقاق"
+
+
+def test_a_quorum_the_committee_cannot_reach_is_said_plainly(case, members):
+    for member in members[1:3]:
+        committee_vote_recuse(support_request=case, member=member, statement="قرابة")
+    # 4 members, 2 recused: 2 can vote, the quorum is 3.
+    assert "Only 2 members can vote" in decision_pending_reason(case)
+    case.program.quorum = 2
+    case.program.save()
+    assert "0 of the 2" in decision_pending_reason(case)
