@@ -10,6 +10,13 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Mustafid")
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .twofactor import remember_device_at_login
+
+        user_logged_in.connect(remember_device_at_login, dispatch_uid="mustafid-2fa-device")
+
 
 class TwoStepConfig(AppConfig):
     """django-otp's TOTP devices, under a name staff understand in the back-office."""

@@ -183,3 +183,10 @@ def two_factor_verify(request):
         "registration/two_factor_verify.html",
         _context(request, title=_("Two-step sign-in"), form=form),
     )
+
+
+def remember_device_at_login(sender, request, user, **kwargs):
+    """Whether the member has an authenticator is read once, at sign-in, into the session
+    that sign-in writes anyway: staff pages then cost no query and no session write."""
+    if request is not None and hasattr(request, "session"):
+        request.session["mustafid_2fa_device"] = has_device(user)

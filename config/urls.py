@@ -17,4 +17,5 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("dashboard/", include("config.dashboard.urls")),
     path("", include("requests_app.portal.urls")),
+    path("committee/", include("requests_app.committee_urls")),
 ]

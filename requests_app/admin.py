@@ -60,7 +60,7 @@ class ProgramAdmin(admin.ModelAdmin):
             _("Eligibility"),
             {"fields": ["eligibility_ar", "eligibility_en", "required_document_types"]},
         ),
-        (_("Promise and committee"), {"fields": ["decision_days", "quorum"]}),
+        (_("Promise and committee"), {"fields": ["decision_days", "quorum", "committee"]}),
         (_("Applications"), {"fields": ["is_open", "opens_on", "closes_on", "capacity"]}),
     ]
 
@@ -764,4 +764,5 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
+from . import committee_admin  # noqa: E402, F401  (the research committee's back-office)
 from .portal import admin as _portal_admin  # noqa: E402, F401 - registers ApplicantUpdateAdmin

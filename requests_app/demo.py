@@ -232,6 +232,115 @@ def seed(ctx) -> None:
     made += _flush(batch, officer)
     ctx.progress("requests", made, total)
     ctx.data["programs"] = programs
+    _seed_committee(ctx, now)
+
+
+# -- the research committee: members, weekly meetings, votes and decisions ----------------
+
+APPROVE_REASONS = [
+    "الحالة مستحقة وفق سياسة البرنامج والمستندات مكتملة.",
+    "أوصى الباحث الاجتماعي بالدعم، والدخل دون حد الكفاية.",
+    "الأسرة تعولها أرملة ولا دخل ثابت لها.",
+]
+
+
+def _seed_committee(ctx, now) -> None:
+    """Demo committee members on the default committee, a meeting a week, and for every
+    decided demo request the members' votes and the decision (bulk: cheap at a million)."""
+    from .models import Committee, CommitteeMeeting, CommitteeVote, Decision
+
+    committee = Committee.objects.filter(is_default=True).first()
+    members = [
+        ctx.users[name] for name in ("committee1", "committee2", "committee3") if name in ctx.users
+    ]
+    if committee is None or not members or Decision.objects.exists():
+        return
+    committee.members.add(*members)
+    if committee.chair_id is None:
+        committee.chair = members[0]
+        committee.save(update_fields=["chair"])
+    rows = list(
+        SupportRequest.objects.filter(decided_at__isnull=False)
+        .exclude(status=S.COMMITTEE_REVIEW)
+        .values_list("pk", "decided_at", "support_kind", "amount_requested")
+    )
+    if not rows:
+        return
+    rejected = set(
+        StatusChange.objects.filter(to_status=S.REJECTED).values_list(
+            "support_request_id", flat=True
+        )
+    )
+    # One meeting a week (Sunday evening) back to the oldest decision.
+    oldest = min(decided for _pk, decided, _kind, _amount in rows)
+    first_day = timezone.localdate(oldest) - datetime.timedelta(days=7)
+    meetings, day, number = [], first_day, 1
+    while day <= timezone.localdate(now):
+        meetings.append(
+            CommitteeMeeting(committee=committee, number=number, held_on=day, place="مقر الجمعية")
+        )
+        day += datetime.timedelta(days=7)
+        number += 1
+    meetings = CommitteeMeeting.objects.bulk_create(meetings)
+    Attendees = CommitteeMeeting.attendees.through
+    Attendees.objects.bulk_create(
+        [Attendees(committeemeeting_id=m.pk, user_id=u.pk) for m in meetings for u in members]
+    )
+    names = {u.pk: u.get_full_name() or u.get_username() for u in members}
+    votes, decisions = [], []
+    for pk, decided_at, kind, amount in rows:
+        index = min(
+            max((timezone.localdate(decided_at) - first_day).days // 7, 0), len(meetings) - 1
+        )
+        meeting = meetings[index]
+        outcome = Decision.Outcome.REJECTED if pk in rejected else Decision.Outcome.APPROVED
+        choice = "reject" if pk in rejected else "approve"
+        reason = NOTES[S.REJECTED] if pk in rejected else ctx.rng.choice(APPROVE_REASONS)
+        these = [
+            CommitteeVote(
+                support_request_id=pk,
+                member_id=member.pk,
+                vote=choice,
+                reason=reason,
+                recommended_kind="" if pk in rejected else kind,
+                recommended_amount=None if pk in rejected else amount,
+                meeting_id=meeting.pk,
+                cast_at=decided_at,
+            )
+            for member in members
+        ]
+        votes.extend(these)
+        decisions.append(
+            Decision(
+                support_request_id=pk,
+                committee=committee,
+                outcome=outcome,
+                reason=reason,
+                approved_kind="" if pk in rejected else kind,
+                approved_amount=None if pk in rejected else amount,
+                meeting_id=meeting.pk,
+                approvals=0 if pk in rejected else len(members),
+                rejections=len(members) if pk in rejected else 0,
+                votes_snapshot=[
+                    {
+                        "member_id": v.member_id,
+                        "member": names[v.member_id],
+                        "vote": v.vote,
+                        "reason": reason,
+                    }
+                    for v in these
+                ],
+                decided_by_id=members[-1].pk,
+                decided_at=decided_at,
+            )
+        )
+        if len(votes) >= 6000:
+            CommitteeVote.objects.bulk_create(votes, batch_size=2000)
+            Decision.objects.bulk_create(decisions, batch_size=2000)
+            votes, decisions = [], []
+    CommitteeVote.objects.bulk_create(votes, batch_size=2000)
+    Decision.objects.bulk_create(decisions, batch_size=2000)
+    ctx.say(f"Committee: {len(meetings)} meetings, {len(rows)} decisions with their votes.")
 
 
 def _fresh_reference(used: set[str]) -> str:

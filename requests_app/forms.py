@@ -35,6 +35,7 @@ class ProgramForm(forms.ModelForm):
             "required_document_types",
             "decision_days",
             "quorum",
+            "committee",
             "is_open",
             "opens_on",
             "closes_on",
@@ -188,3 +189,91 @@ class IntakeForm(forms.Form):
         self.fields["beneficiary"].queryset = Beneficiary.objects.all()
         self.fields["channel"].queryset = Channel.objects.filter(is_active=True)
         self.fields["program"].queryset = Program.objects.filter(is_open=True)
+
+
+# -- the research committee ---------------------------------------------------------------
+
+
+class TypedDecimalField(forms.DecimalField):
+    """An amount typed with Eastern Arabic digits (٢٥٠٠) or the Arabic decimal sign."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        from beneficiaries.validators import normalize_digits
+
+        if isinstance(value, str):
+            value = normalize_digits(value).replace("٫", ".").replace(",", "").strip()
+        return super().to_python(value)
+
+
+class CommitteeVoteForm(forms.Form):
+    """A member's vote on the case file; the service checks the rules again."""
+
+    vote = forms.ChoiceField(
+        label=_("Your vote"),
+        choices=[
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("abstain", _("Abstain")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required for a rejection; write it in plain words: the applicant reads the "
+            "committee's reason."
+        ),
+    )
+    recommended_kind = forms.ChoiceField(
+        label=_("Recommended support"),
+        choices=[("", "—"), *SupportKind.choices],
+        required=False,
+    )
+    recommended_amount = TypedDecimalField(
+        label=_("Recommended amount (SAR)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Cast at the meeting"),
+        queryset=None,
+        required=False,
+        empty_label=_("Between meetings"),
+    )
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import CommitteeMeeting
+
+        self.fields["meeting"].queryset = (
+            meetings if meetings is not None else CommitteeMeeting.objects.none()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("vote") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error(
+                "reason", _("Give the reason for the rejection: the applicant will read it.")
+            )
+        return cleaned
+
+
+class CommitteeRecuseForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Conflict of interest"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Describe your relation to the applicant or the interest you have. You will not "
+            "be able to vote on this request."
+        ),
+        error_messages={
+            "required": _("Describe the conflict of interest (e.g. a relative of the applicant).")
+        },
+    )

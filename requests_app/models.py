@@ -47,6 +47,19 @@ class Program(models.Model):
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    committee = models.ForeignKey(
+        "requests_app.Committee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programs",
+        verbose_name=_("research committee"),
+        help_text=_(
+            "The committee that decides this program's requests; empty: the default committee. "
+            "A decision is taken when the quorum of votes is cast (recusals do not count), by "
+            "the majority of approvals and rejections; a tie is broken by the chair's vote."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -558,3 +571,253 @@ class ApplicantUpdate(models.Model):
     def __str__(self) -> str:
         # No values here: the string shows in lists to people who may not see them.
         return f"{self.field} · {self.support_request_id}"
+
+
+# -- the research committee (POL-7.7) ------------------------------------------------------
+
+
+class Committee(models.Model):
+    """A research committee (لجنة البحث): the members who study requests and decide them."""
+
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="committees",
+        verbose_name=_("members"),
+        help_text=_(
+            "Users of the committee-member role who sit on this committee. The default "
+            "committee with no members listed is every user of the committee-member role."
+        ),
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_committees",
+        verbose_name=_("chair"),
+        help_text=_("Breaks a tie between approvals and rejections."),
+    )
+    is_default = models.BooleanField(
+        _("default committee"),
+        default=False,
+        help_text=_("Reviews the programs that name no committee of their own."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["-is_default", "name_ar"]
+        verbose_name = _("research committee")
+        verbose_name_plural = _("research committees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_committee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(self.name_ar, self.name_en)
+
+
+class CommitteeMeeting(models.Model):
+    """A meeting of a research committee: who attended, the requests on its agenda, its minutes."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("committee")
+    )
+    number = models.PositiveIntegerField(_("meeting number"))
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="committee_meetings_attended",
+        verbose_name=_("members present"),
+    )
+    agenda = models.ManyToManyField(
+        SupportRequest,
+        blank=True,
+        related_name="committee_meetings",
+        verbose_name=_("requests on the agenda"),
+    )
+    notes = models.TextField(_("minutes notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-held_on", "-number"]
+        verbose_name = _("committee meeting")
+        verbose_name_plural = _("committee meetings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "number"], name="one_meeting_number_per_committee"
+            ),
+        ]
+        indexes = [models.Index(fields=["committee", "-held_on"], name="meeting_committee_date")]
+
+    def __str__(self) -> str:
+        return _("Meeting no. %(number)s") % {"number": self.number}
+
+
+class Vote(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    ABSTAIN = "abstain", _("Abstain")
+    RECUSE = "recuse", _("Recused (conflict of interest)")
+
+
+class CommitteeVote(models.Model):
+    """One member's current vote on a request, with the reason, or their recusal for a
+    conflict of interest. Changed until the decision is taken; history keeps every change."""
+
+    Vote = Vote
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="committee_votes",
+        verbose_name=_("support request"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="committee_votes",
+        verbose_name=_("member"),
+    )
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    conflict_statement = models.TextField(_("conflict of interest statement"), blank=True)
+    recommended_kind = models.CharField(
+        _("recommended support"), max_length=20, choices=SupportKind.choices, blank=True
+    )
+    recommended_amount = models.DecimalField(
+        _("recommended amount (SAR)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    meeting = models.ForeignKey(
+        CommitteeMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("meeting"),
+    )
+    cast_at = models.DateTimeField(_("cast"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cast_at", "pk"]
+        verbose_name = _("committee vote")
+        verbose_name_plural = _("committee votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["support_request", "member"], name="one_vote_per_member_per_request"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(vote="reject") | ~models.Q(reason=""),
+                name="committeevote_reject_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(vote="recuse") | ~models.Q(conflict_statement=""),
+                name="committeevote_recusal_has_statement",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "support_request"], name="vote_member_request")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_vote_display()}"
+
+    @property
+    def counts(self) -> bool:
+        """Recusals do not count towards the quorum."""
+        return self.vote != Vote.RECUSE
+
+
+class Decision(models.Model):
+    """The committee's final, immutable answer on a request, with its reasons and the votes
+    as they stood when it was taken (POL-7.7)."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    support_request = models.OneToOneField(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name=_("support request"),
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("committee")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.TextField(_("reason"))
+    approved_kind = models.CharField(
+        _("support approved"), max_length=20, choices=SupportKind.choices, blank=True
+    )
+    approved_amount = models.DecimalField(
+        _("amount approved (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    meeting = models.ForeignKey(
+        CommitteeMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("meeting"),
+    )
+    approvals = models.PositiveSmallIntegerField(_("approvals"), default=0)
+    rejections = models.PositiveSmallIntegerField(_("rejections"), default=0)
+    abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    recusals = models.PositiveSmallIntegerField(_("recusals"), default=0)
+    tie_broken_by_chair = models.BooleanField(_("tie broken by the chair"), default=False)
+    votes_snapshot = models.JSONField(_("the votes as they were"), default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("vote that completed the decision"),
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("committee decision")
+        verbose_name_plural = _("committee decisions")
+        indexes = [models.Index(fields=["meeting", "decided_at"], name="decision_meeting_time")]
+
+    def __str__(self) -> str:
+        return f"{self.support_request} · {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        # A decision is final (POL-7.7): written once by the committee service, never changed.
+        if not self._state.adding:
+            raise ValueError("A committee decision is final and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A committee decision is final and cannot be deleted.")
+
+    @property
+    def tally(self) -> str:
+        return _(
+            "%(approve)s approve, %(reject)s reject, %(abstain)s abstain, %(recuse)s recused"
+        ) % {
+            "approve": self.approvals,
+            "reject": self.rejections,
+            "abstain": self.abstentions,
+            "recuse": self.recusals,
+        }

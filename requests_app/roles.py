@@ -20,7 +20,16 @@ GRANTS = {
         "requests_app.change_applicantupdate",
     ],
     "social_researcher": [*_READ, "requests_app.research_supportrequest"],
-    "committee_member": ["requests_app.view_program"],
+    # The committee reads cases in its own queue (/committee/), not in the back-office.
+    "committee_member": [
+        "requests_app.view_program",
+        "requests_app.decide_supportrequest",
+        "requests_app.view_committee",
+        "requests_app.view_committeemeeting",
+        "requests_app.add_committeevote",
+        "requests_app.view_committeevote",
+        "requests_app.view_decision",
+    ],
     "manager": [
         *_READ,
         "requests_app.add_program",
@@ -31,5 +40,13 @@ GRANTS = {
         "requests_app.change_referral",
         "requests_app.view_applicantupdate",
         "requests_app.change_applicantupdate",
+        "requests_app.view_committee",
+        "requests_app.add_committee",
+        "requests_app.change_committee",
+        "requests_app.view_committeemeeting",
+        "requests_app.add_committeemeeting",
+        "requests_app.change_committeemeeting",
+        "requests_app.view_committeevote",
+        "requests_app.view_decision",
     ],
 }

@@ -24,7 +24,7 @@ from beneficiaries.models import BeneficiaryDocument
 from config.ratelimit import client_ip, rate_limited
 from policies.models import PolicyDocument
 
-from ..models import PendingApplication, StatusChange, SupportRequest
+from ..models import Decision, PendingApplication, StatusChange, SupportRequest
 from ..workflow import NOTE_REQUIRED, Status
 from . import services
 from .forms import (
@@ -411,6 +411,9 @@ STATUS_EXPLAINED = {
 }
 
 
+APPLICANT_NOTES = NOTE_REQUIRED | {Status.APPROVED, Status.REJECTED}
+
+
 def _explain(status: str) -> str:
     return str(STATUS_EXPLAINED.get(status, ""))
 
@@ -425,7 +428,9 @@ def _track_page(request, support_request, *, withdraw_form=None, documents_form=
         {
             "status": change.get_to_status_display(),
             "at": change.created_at,
-            "note": change.note if change.to_status in NOTE_REQUIRED else "",
+            # The notes written for the applicant: what is missing, where they were
+            # referred, and the committee's reason for its decision (POL-7.7).
+            "note": change.note if change.to_status in APPLICANT_NOTES else "",
         }
         for change in support_request.status_changes.all()
     ]
@@ -438,6 +443,7 @@ def _track_page(request, support_request, *, withdraw_form=None, documents_form=
         "",
     )
     can_withdraw = Status.WITHDRAWN in _allowed(support_request.status)
+    decision = Decision.objects.filter(support_request=support_request).first()
     return render(
         request,
         "portal/track_status.html",
@@ -447,6 +453,7 @@ def _track_page(request, support_request, *, withdraw_form=None, documents_form=
             "timeline": timeline,
             "missing": missing,
             "needs_info_note": needs_info_note,
+            "decision": decision,
             "documents_form": documents_form,
             "withdraw_form": (withdraw_form or WithdrawForm()) if can_withdraw else None,
             "days_left": support_request.days_left(),

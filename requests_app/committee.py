@@ -1,0 +1,390 @@
+"""The research committee's writes and reads (POL-7.7): who sits on which committee,
+votes and recusals, and the decision taken when the program's quorum is reached.
+
+The rules, as the program page states them:
+- a vote is approve, reject (a reason is required) or abstain; a member with a conflict of
+  interest recuses with a statement and may not vote on that request afterwards;
+- a member may change their vote until the decision is taken;
+- the decision is taken as soon as the votes cast (recusals excluded) reach the program's
+  quorum: the majority of approvals and rejections wins; on a tie the chair's vote
+  decides; if the chair has not voted approve or reject yet, the request stays in review
+  until the chair does (or a member changes their vote, or another member votes);
+- the decision is final: it moves the request through ``support_request_transition``
+  and the applicant is told, with the reason for a rejection."""
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    Committee,
+    CommitteeMeeting,
+    CommitteeVote,
+    Decision,
+    SupportKind,
+    SupportRequest,
+    Vote,
+)
+from .services import WorkflowError, support_request_transition
+from .workflow import Status
+
+VOTE_PERMISSION = "requests_app.add_committeevote"
+COMMITTEE_GROUP_PERMISSION = VOTE_PERMISSION
+
+
+# -- membership --------------------------------------------------------------------------
+
+
+def default_committee() -> Committee | None:
+    return Committee.objects.filter(is_default=True).first()
+
+
+def committee_for(program) -> Committee | None:
+    """The committee that decides a program's requests: its own, else the default one."""
+    if program.committee_id:
+        return program.committee
+    return default_committee()
+
+
+def is_committee_user(user) -> bool:
+    """A user of the committee-member role (the permission to vote)."""
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_perm(VOTE_PERMISSION)
+    )
+
+
+def is_member(user, committee: Committee | None) -> bool:
+    if committee is None or not is_committee_user(user):
+        return False
+    if committee.members.filter(pk=user.pk).exists():
+        return True
+    # The default committee with no member list is the whole committee-member role.
+    return committee.is_default and not committee.members.exists()
+
+
+def committees_of(user) -> list[Committee]:
+    """The committees the user sits on, in one query."""
+    if not is_committee_user(user):
+        return []
+    through = Committee.members.through
+    rows = (
+        Committee.objects.filter(Q(members=user) | Q(is_default=True))
+        .annotate(
+            mine=Exists(through.objects.filter(committee_id=OuterRef("pk"), user_id=user.pk)),
+            listed=Exists(through.objects.filter(committee_id=OuterRef("pk"))),
+        )
+        .distinct()
+    )
+    return [c for c in rows if c.mine or (c.is_default and not c.listed)]
+
+
+def committee_members(committee: Committee) -> QuerySet:
+    User = get_user_model()
+    if committee.members.exists() or not committee.is_default:
+        return committee.members.filter(is_active=True).order_by("first_name", "username")
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(
+        content_type__app_label="requests_app", codename="add_committeevote"
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def review_queue_for(user, committees: list[Committee] | None = None) -> QuerySet[SupportRequest]:
+    """Requests in committee review that one of the user's committees decides."""
+    if committees is None:
+        committees = committees_of(user)
+    if not committees:
+        return SupportRequest.objects.none()
+    ids = [committee.pk for committee in committees]
+    scope = Q(program__committee__in=ids)
+    if any(committee.is_default for committee in committees):
+        scope |= Q(program__committee__isnull=True)
+    return SupportRequest.objects.filter(scope, status=Status.COMMITTEE_REVIEW)
+
+
+def can_review(user, support_request: SupportRequest) -> bool:
+    return is_member(user, committee_for(support_request.program))
+
+
+# -- votes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    approvals: int
+    rejections: int
+    abstentions: int
+    recusals: int
+
+    @property
+    def cast(self) -> int:
+        return self.approvals + self.rejections + self.abstentions
+
+
+def tally(votes) -> Tally:
+    counts = Counter(vote.vote for vote in votes)
+    return Tally(
+        approvals=counts[Vote.APPROVE],
+        rejections=counts[Vote.REJECT],
+        abstentions=counts[Vote.ABSTAIN],
+        recusals=counts[Vote.RECUSE],
+    )
+
+
+def _lock_for_vote(*, support_request: SupportRequest, member) -> tuple[SupportRequest, Committee]:
+    """Lock the request row (two members voting at once queue here) and check the voter."""
+    locked = (
+        SupportRequest.objects.select_for_update()
+        .select_related("program")
+        .get(pk=support_request.pk)
+    )
+    committee = committee_for(locked.program)
+    if not is_member(member, committee):
+        raise PermissionDenied(_("Only a member of this request's committee may vote on it."))
+    if Decision.objects.filter(support_request=locked).exists():
+        raise WorkflowError(_("The committee has already decided this request; votes are closed."))
+    if locked.status != Status.COMMITTEE_REVIEW:
+        raise WorkflowError(_("This request is not before the committee."))
+    return locked, committee
+
+
+def _check_meeting(meeting: CommitteeMeeting | None, committee: Committee) -> None:
+    if meeting is not None and meeting.committee_id != committee.pk:
+        raise WorkflowError({"meeting": _("This meeting belongs to another committee.")})
+
+
+@transaction.atomic
+def committee_vote_cast(
+    *,
+    support_request: SupportRequest,
+    member,
+    vote: str,
+    reason: str = "",
+    recommended_kind: str = "",
+    recommended_amount: Decimal | None = None,
+    meeting: CommitteeMeeting | None = None,
+) -> CommitteeVote:
+    """Record (or change) a member's vote, then take the decision if the quorum is reached."""
+    reason = (reason or "").strip()
+    if vote not in (Vote.APPROVE, Vote.REJECT, Vote.ABSTAIN):
+        raise WorkflowError({"vote": _("Choose approve, reject or abstain.")})
+    if vote == Vote.REJECT and not reason:
+        raise WorkflowError(
+            {"reason": _("Give the reason for the rejection: the applicant will read it.")}
+        )
+    if recommended_amount is not None and recommended_amount < 0:
+        raise WorkflowError({"recommended_amount": _("The amount cannot be negative.")})
+    if recommended_kind and recommended_kind not in SupportKind.values:
+        raise WorkflowError({"recommended_kind": _("Choose a kind of support from the list.")})
+    locked, committee = _lock_for_vote(support_request=support_request, member=member)
+    _check_meeting(meeting, committee)
+    current = CommitteeVote.objects.filter(support_request=locked, member=member).first()
+    if current is not None and current.vote == Vote.RECUSE:
+        raise WorkflowError(
+            _(
+                "You recused yourself from this request for a conflict of interest; you cannot vote on it."
+            )
+        )
+    values = {
+        "vote": vote,
+        "reason": reason,
+        "recommended_kind": recommended_kind if vote == Vote.APPROVE else "",
+        "recommended_amount": recommended_amount if vote == Vote.APPROVE else None,
+        "meeting": meeting,
+        "cast_at": timezone.now(),
+    }
+    if current is None:
+        current = CommitteeVote.objects.create(support_request=locked, member=member, **values)
+    else:
+        for field, value in values.items():
+            setattr(current, field, value)
+        current.save()
+    decision_take_if_due(support_request=locked, committee=committee, actor=member, meeting=meeting)
+    support_request.status = locked.status
+    return current
+
+
+@transaction.atomic
+def committee_vote_recuse(
+    *,
+    support_request: SupportRequest,
+    member,
+    statement: str,
+    meeting: CommitteeMeeting | None = None,
+) -> CommitteeVote:
+    """Declare a conflict of interest: the member's vote (if any) is withdrawn for good.
+
+    A recusal may complete a decision: a tie that the recused member's vote made, say."""
+    statement = (statement or "").strip()
+    if not statement:
+        raise WorkflowError(
+            {
+                "statement": _(
+                    "Describe the conflict of interest (e.g. a relative of the applicant)."
+                )
+            }
+        )
+    locked, committee = _lock_for_vote(support_request=support_request, member=member)
+    _check_meeting(meeting, committee)
+    vote, _created = CommitteeVote.objects.update_or_create(
+        support_request=locked,
+        member=member,
+        defaults={
+            "vote": Vote.RECUSE,
+            "reason": "",
+            "conflict_statement": statement,
+            "recommended_kind": "",
+            "recommended_amount": None,
+            "meeting": meeting,
+            "cast_at": timezone.now(),
+        },
+    )
+    decision_take_if_due(support_request=locked, committee=committee, actor=member, meeting=meeting)
+    support_request.status = locked.status
+    return vote
+
+
+# -- the decision ------------------------------------------------------------------------
+
+
+def _outcome(votes: list[CommitteeVote], committee: Committee) -> tuple[str | None, bool]:
+    """(outcome or None, whether the chair broke a tie)."""
+    counts = tally(votes)
+    if counts.approvals > counts.rejections:
+        return Decision.Outcome.APPROVED, False
+    if counts.rejections > counts.approvals:
+        return Decision.Outcome.REJECTED, False
+    chair_vote = next((v for v in votes if v.member_id == committee.chair_id), None)
+    if chair_vote is not None and chair_vote.vote == Vote.APPROVE:
+        return Decision.Outcome.APPROVED, True
+    if chair_vote is not None and chair_vote.vote == Vote.REJECT:
+        return Decision.Outcome.REJECTED, True
+    return None, False
+
+
+def decision_pending_reason(support_request: SupportRequest) -> str:
+    """Why no decision yet, in words for the case file."""
+    committee = committee_for(support_request.program)
+    votes = list(support_request.committee_votes.all())
+    counts = tally(votes)
+    quorum = support_request.program.quorum
+    if committee is not None and counts.cast < quorum:
+        able = committee_members(committee).count() - counts.recusals
+        if able < quorum:
+            return _(
+                "Only %(able)s members can vote on this request but the quorum is %(quorum)s: "
+                "a manager must add members to the committee or lower the program's quorum."
+            ) % {"able": able, "quorum": quorum}
+    if counts.cast < quorum:
+        return _("%(cast)s of the %(quorum)s votes needed have been cast.") % {
+            "cast": counts.cast,
+            "quorum": quorum,
+        }
+    outcome, _tie = _outcome(votes, committee) if committee else (None, False)
+    if outcome is None:
+        return _("The votes are tied: the chair's approve or reject vote decides.")
+    return ""
+
+
+def _approved_support(votes: list[CommitteeVote], support_request: SupportRequest):
+    """The support the approving members recommended: the kind most of them named and the
+    smallest amount named (the committee approves no more than all approvers agreed to);
+    without recommendations, what the applicant asked for."""
+    approving = [v for v in votes if v.vote == Vote.APPROVE]
+    kinds = Counter(v.recommended_kind for v in approving if v.recommended_kind)
+    kind = kinds.most_common(1)[0][0] if kinds else support_request.support_kind
+    amounts = [v.recommended_amount for v in approving if v.recommended_amount is not None]
+    amount = min(amounts) if amounts else support_request.amount_requested
+    return kind, amount
+
+
+def _snapshot(votes: list[CommitteeVote]) -> list[dict]:
+    return [
+        {
+            "member_id": v.member_id,
+            "member": v.member.get_full_name() or v.member.get_username(),
+            "vote": v.vote,
+            "reason": v.reason,
+            "conflict_statement": v.conflict_statement,
+            "recommended_kind": v.recommended_kind,
+            "recommended_amount": str(v.recommended_amount)
+            if v.recommended_amount is not None
+            else None,
+            "meeting_id": v.meeting_id,
+            "cast_at": v.cast_at.isoformat(),
+        }
+        for v in votes
+    ]
+
+
+def decision_take_if_due(
+    *, support_request: SupportRequest, committee: Committee, actor, meeting=None
+) -> Decision | None:
+    """Take the decision when the quorum is reached and the votes give an outcome.
+
+    Called with the request row locked (``_lock_for_vote``), so two members completing the
+    quorum at the same moment take one decision: the second finds it taken."""
+    if Decision.objects.filter(support_request=support_request).exists():
+        return None
+    votes = list(
+        CommitteeVote.objects.filter(support_request=support_request).select_related("member")
+    )
+    counts = tally(votes)
+    if counts.cast < support_request.program.quorum:
+        return None
+    outcome, tie_broken = _outcome(votes, committee)
+    if outcome is None:
+        return None
+    if tie_broken:
+        winning = [v for v in votes if v.member_id == committee.chair_id]
+    else:
+        side = Vote.APPROVE if outcome == Decision.Outcome.APPROVED else Vote.REJECT
+        winning = [v for v in votes if v.vote == side]
+    # The same reason given by several members is written once.
+    reason = "؛ ".join(dict.fromkeys(v.reason for v in winning if v.reason)) or (
+        _("Approved by the research committee.")
+        if outcome == Decision.Outcome.APPROVED
+        else _("Rejected by the research committee.")
+    )
+    kind, amount = ("", None)
+    if outcome == Decision.Outcome.APPROVED:
+        kind, amount = _approved_support(votes, support_request)
+    decision = Decision.objects.create(
+        support_request=support_request,
+        committee=committee,
+        outcome=outcome,
+        reason=reason,
+        approved_kind=kind,
+        approved_amount=amount,
+        meeting=meeting,
+        approvals=counts.approvals,
+        rejections=counts.rejections,
+        abstentions=counts.abstentions,
+        recusals=counts.recusals,
+        tie_broken_by_chair=tie_broken,
+        votes_snapshot=_snapshot(votes),
+        decided_by=actor,
+    )
+    # The member whose vote completed the decision makes the move (committee members hold
+    # decide_supportrequest, roles.py); the transition checks the decision matches.
+    support_request_transition(
+        support_request=support_request,
+        to_status=outcome,
+        actor=actor,
+        note=reason,
+        decision=decision,
+    )
+    return decision

@@ -1,0 +1,111 @@
+"""The research committee in the back-office: committees and meetings are kept here;
+votes and decisions are read-only (cast and taken on /committee/ through the services)."""
+
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Committee, CommitteeMeeting, CommitteeVote, Decision
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name_ar", "name_en", "is_default", "chair", "members"]
+
+    def clean(self):
+        from .committee import VOTE_PERMISSION
+
+        cleaned = super().clean()
+        members = list(cleaned.get("members") or [])
+        without_role = [m for m in members if not m.has_perm(VOTE_PERMISSION)]
+        if without_role:
+            self.add_error(
+                "members",
+                _("Only users of the committee-member role can sit on a committee: %(names)s.")
+                % {"names": "، ".join(m.get_full_name() or m.get_username() for m in without_role)},
+            )
+        chair = cleaned.get("chair")
+        if chair and members and chair not in members:
+            self.add_error("chair", _("The chair must be one of the committee's members."))
+        if chair and not chair.has_perm(VOTE_PERMISSION):
+            self.add_error("chair", _("The chair must hold the committee-member role."))
+        return cleaned
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    form = CommitteeForm
+    list_display = ["name_ar", "name_en", "chair", "is_default"]
+    list_select_related = ["chair"]
+    search_fields = ["name_ar", "name_en"]
+    filter_horizontal = ["members"]
+    autocomplete_fields = ["chair"]
+    fields = ["name_ar", "name_en", "is_default", "chair", "members"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decisions point at committees
+
+
+@admin.register(CommitteeMeeting)
+class CommitteeMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "committee", "held_on", "place", "minutes_link"]
+    list_select_related = ["committee"]
+    list_filter = ["committee"]
+    date_hierarchy = "held_on"
+    show_full_result_count = False
+    filter_horizontal = ["attendees"]
+    autocomplete_fields = ["agenda"]
+    fields = ["committee", "number", "held_on", "place", "attendees", "agenda", "notes"]
+
+    @admin.display(description=_("Minutes"))
+    def minutes_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("committee:minutes", args=[obj.pk]), _("Print")
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnly:
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitteeVote)
+class CommitteeVoteAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["support_request", "member", "vote", "meeting", "cast_at"]
+    list_select_related = ["support_request", "member", "meeting"]
+    list_filter = ["vote"]
+    show_full_result_count = False
+    search_fields = ["support_request__reference"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(_ReadOnly, admin.ModelAdmin):
+    """A decision is final and immutable (POL-7.7): shown, never edited."""
+
+    list_display = [
+        "support_request",
+        "outcome",
+        "committee",
+        "meeting",
+        "approvals",
+        "rejections",
+        "decided_at",
+    ]
+    list_select_related = ["support_request", "committee", "meeting"]
+    list_filter = ["outcome", "committee"]
+    show_full_result_count = False
+    search_fields = ["support_request__reference"]
+    date_hierarchy = "decided_at"

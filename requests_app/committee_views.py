@@ -1,0 +1,385 @@
+"""/committee/: the research committee's review queue, the case file with the vote, the
+meetings and their printable minutes (POL-7.7, confidentiality POL-7.4)."""
+
+import functools
+import unicodedata
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from beneficiaries.models import AccessLog, BeneficiaryDocument
+from beneficiaries.selectors import can_see_sensitive_data
+from beneficiaries.services import access_log_record
+
+from . import committee as committee_service
+from .filters import CommitteeQueueFilter
+from .forms import CommitteeRecuseForm, CommitteeVoteForm
+from .models import CommitteeMeeting, CommitteeVote, Decision, SupportRequest
+from .selectors import request_timeline
+from .workflow import Status
+
+PER_PAGE = 25
+_INLINE_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+class CommitteeLoginView(LoginView):
+    template_name = "committee/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("committee:queue")
+
+
+def committee_required(view):
+    """Login at /committee/login/; then only users of the committee-member role."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), "committee:login")
+        if not committee_service.is_committee_user(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# -- the queue ---------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@committee_required
+def queue(request):
+    committees = committee_service.committees_of(request.user)
+    my_vote = CommitteeVote.objects.filter(
+        support_request=OuterRef("pk"), member=request.user
+    ).values("vote")[:1]
+    base = (
+        committee_service.review_queue_for(request.user, committees)
+        .select_related("beneficiary", "program", "channel")
+        .annotate(my_vote=Subquery(my_vote))
+        .order_by("decision_due_at", "id")
+    )
+    filterset = CommitteeQueueFilter(
+        request.GET or None, queryset=base, user=request.user, committees=committees
+    )
+    rows_qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page = _page_number(request.GET.get("page"))
+    offset = (page - 1) * PER_PAGE
+    # No COUNT of a million rows: read one row more than the page to know if there is a next.
+    rows = list(rows_qs[offset : offset + PER_PAGE + 1])
+    has_next = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "committee/queue.html",
+        {
+            "filter": filterset,
+            "rows": rows,
+            "page": page,
+            "has_next": has_next,
+            "has_previous": page > 1,
+            "query": query.urlencode(),
+            "committees": committees,
+            "vote_labels": dict(CommitteeVote.Vote.choices),
+        },
+    )
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(value), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+# -- the case file -----------------------------------------------------------------------
+
+
+def _case_for(request, pk: int) -> SupportRequest:
+    support_request = get_object_or_404(
+        SupportRequest.objects.select_related(
+            "beneficiary", "program", "program__committee", "channel", "assigned_officer"
+        ),
+        pk=pk,
+    )
+    if not committee_service.can_review(request.user, support_request):
+        raise PermissionDenied
+    if support_request.status != Status.COMMITTEE_REVIEW and not _has_decision(support_request):
+        raise Http404
+    return support_request
+
+
+def _has_decision(support_request: SupportRequest) -> bool:
+    try:
+        return support_request.decision is not None
+    except Decision.DoesNotExist:
+        return False
+
+
+def _recent_meetings(committee):
+    today = timezone.localdate()
+    return CommitteeMeeting.objects.filter(
+        committee=committee,
+        held_on__gte=today - timezone.timedelta(days=7),
+        held_on__lte=today,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@committee_required
+def case_file(request, pk: int):
+    support_request = _case_for(request, pk)
+    committee = committee_service.committee_for(support_request.program)
+    meetings = _recent_meetings(committee)
+    mine = CommitteeVote.objects.filter(
+        support_request=support_request, member=request.user
+    ).first()
+    vote_form = CommitteeVoteForm(
+        meetings=meetings,
+        initial={
+            "vote": mine.vote if mine and mine.vote != CommitteeVote.Vote.RECUSE else None,
+            "reason": mine.reason if mine else "",
+            "recommended_kind": mine.recommended_kind if mine else "",
+            "recommended_amount": mine.recommended_amount if mine else None,
+        },
+    )
+    recuse_form = CommitteeRecuseForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "recuse":
+            recuse_form = CommitteeRecuseForm(request.POST)
+            if recuse_form.is_valid():
+                try:
+                    committee_service.committee_vote_recuse(
+                        support_request=support_request,
+                        member=request.user,
+                        statement=recuse_form.cleaned_data["statement"],
+                    )
+                except ValidationError as error:
+                    _form_errors(recuse_form, error)
+                else:
+                    messages.success(request, _("Your recusal has been recorded."))
+                    return redirect("committee:case", pk=support_request.pk)
+        else:
+            vote_form = CommitteeVoteForm(request.POST, meetings=meetings)
+            if vote_form.is_valid():
+                data = vote_form.cleaned_data
+                try:
+                    committee_service.committee_vote_cast(
+                        support_request=support_request,
+                        member=request.user,
+                        vote=data["vote"],
+                        reason=data["reason"],
+                        recommended_kind=data["recommended_kind"],
+                        recommended_amount=data["recommended_amount"],
+                        meeting=data["meeting"],
+                    )
+                except ValidationError as error:
+                    _form_errors(vote_form, error)
+                else:
+                    if _has_decision(SupportRequest.objects.get(pk=support_request.pk)):
+                        messages.success(
+                            request, _("Your vote has been recorded and the decision was taken.")
+                        )
+                    else:
+                        messages.success(request, _("Your vote has been recorded."))
+                    return redirect("committee:case", pk=support_request.pk)
+        status = 400
+    else:
+        access_log_record(
+            beneficiary=support_request.beneficiary,
+            user=request.user,
+            action=AccessLog.Action.VIEW,
+            request=request,
+            detail=_("Committee case file %(reference)s")
+            % {"reference": support_request.display_reference},
+        )
+    context = _case_context(request, support_request, committee, mine)
+    context.update(vote_form=vote_form, recuse_form=recuse_form)
+    return render(request, "committee/case.html", context, status=status)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _case_context(request, support_request, committee, mine) -> dict:
+    from policies.models import PolicyDocument
+    from policies.selectors import version_in_force
+
+    beneficiary = support_request.beneficiary
+    decision = support_request.decision if _has_decision(support_request) else None
+    votes = list(
+        CommitteeVote.objects.filter(support_request=support_request).select_related(
+            "member", "meeting"
+        )
+    )
+    earlier = (
+        SupportRequest.objects.filter(beneficiary=beneficiary)
+        .exclude(pk=support_request.pk)
+        .select_related("program", "decision")
+        .order_by("-submitted_at")[:20]
+    )
+    checks = support_request.document_checks.select_related("document", "checked_by")
+    return {
+        "case": support_request,
+        "beneficiary": beneficiary,
+        "sensitive": can_see_sensitive_data(request.user),
+        "household": beneficiary.household.all(),
+        "checks": checks,
+        "documents": beneficiary.documents.order_by("document_type", "-pk"),
+        "reports": support_request.research_reports.select_related("researcher"),
+        "earlier": earlier,
+        "timeline": request_timeline(support_request),
+        "eligibility_policy": version_in_force(PolicyDocument.Kind.PROGRAM_ELIGIBILITY),
+        "committee": committee,
+        "votes": votes,
+        "tally": committee_service.tally(votes),
+        "waiting_for": []
+        if decision
+        else [
+            member
+            for member in committee_service.committee_members(committee)
+            if member.pk not in {vote.member_id for vote in votes}
+        ],
+        "mine": mine,
+        "decision": decision,
+        "pending_reason": ""
+        if decision
+        else committee_service.decision_pending_reason(support_request),
+        "can_vote": decision is None
+        and support_request.status == Status.COMMITTEE_REVIEW
+        and not (mine and mine.vote == CommitteeVote.Vote.RECUSE),
+    }
+
+
+@never_cache
+@require_GET
+@committee_required
+def case_document(request, pk: int, document_pk: int):
+    """A document of the case, shown in the browser to the members of its committee only."""
+    support_request = _case_for(request, pk)
+    document = get_object_or_404(
+        BeneficiaryDocument, pk=document_pk, beneficiary_id=support_request.beneficiary_id
+    )
+    if document.content_type not in _INLINE_TYPES:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    access_log_record(
+        beneficiary=document.beneficiary_id,
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        request=request,
+        detail=f"{document.get_document_type_display()} #{document.pk}",
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=False,
+        filename=_file_name(document),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_name(document: BeneficiaryDocument) -> str:
+    name = "".join(
+        char for char in document.original_name if unicodedata.category(char)[0] != "C"
+    ).strip()
+    stem = PurePosixPath(name).stem.strip(". ") or f"document-{document.pk}"
+    return f"{stem[:100]}{_INLINE_TYPES.get(document.content_type, '')}"
+
+
+# -- meetings and minutes ----------------------------------------------------------------
+
+
+def _meeting_for(request, pk: int) -> CommitteeMeeting:
+    meeting = get_object_or_404(CommitteeMeeting.objects.select_related("committee"), pk=pk)
+    if not (
+        committee_service.is_member(request.user, meeting.committee)
+        or request.user.has_perm("requests_app.change_committeemeeting")
+    ):
+        raise PermissionDenied
+    return meeting
+
+
+def _meeting_context(meeting: CommitteeMeeting) -> dict:
+    decisions = list(
+        Decision.objects.filter(meeting=meeting)
+        .select_related("support_request__program", "support_request__beneficiary")
+        .order_by("decided_at", "pk")
+    )
+    decided_ids = {decision.support_request_id for decision in decisions}
+    agenda = [
+        item
+        for item in meeting.agenda.select_related("program", "beneficiary").order_by(
+            "decision_due_at", "id"
+        )
+        if item.pk not in decided_ids
+    ]
+    return {
+        "meeting": meeting,
+        "attendees": list(meeting.attendees.order_by("first_name", "username")),
+        "decisions": decisions,
+        "agenda": agenda,
+        "today": timezone.localdate(),
+    }
+
+
+@never_cache
+@require_GET
+def meeting_list(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "committee:login")
+    committees = committee_service.committees_of(request.user)
+    if request.user.has_perm("requests_app.change_committeemeeting"):
+        meetings = CommitteeMeeting.objects.all()
+    elif committees:
+        meetings = CommitteeMeeting.objects.filter(committee__in=committees)
+    else:
+        raise PermissionDenied
+    meetings = meetings.select_related("committee")[:100]
+    return render(request, "committee/meeting_list.html", {"meetings": meetings})
+
+
+@never_cache
+@require_GET
+def meeting_detail(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "committee:login")
+    meeting = _meeting_for(request, pk)
+    return render(request, "committee/meeting_detail.html", _meeting_context(meeting))
+
+
+@never_cache
+@require_GET
+def meeting_minutes(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "committee:login")
+    meeting = _meeting_for(request, pk)
+    return render(request, "committee/minutes.html", _meeting_context(meeting))

@@ -1,0 +1,81 @@
+"""django-filter sets for request lists: the committee's review queue."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import Region
+from channels_app.models import Channel
+
+from .models import CommitteeMeeting, CommitteeVote, Program
+from .selectors import due_within_q, overdue_q
+
+
+class CommitteeQueueFilter(django_filters.FilterSet):
+    """Filters of /committee/: every choice list is limited to what the member may see."""
+
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=Program.objects.none(), empty_label=_("All programs")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    due_within = django_filters.NumberFilter(
+        label=_("Due within (days)"),
+        method="filter_due_within",
+        min_value=0,
+        max_value=365,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 365, "inputmode": "numeric"}),
+    )
+    voted = django_filters.ChoiceFilter(
+        label=_("My vote"),
+        choices=[("yes", _("Voted")), ("no", _("Not voted yet"))],
+        method="filter_voted",
+        empty_label=_("All"),
+    )
+    meeting = django_filters.ModelChoiceFilter(
+        label=_("On the agenda of"),
+        queryset=CommitteeMeeting.objects.none(),
+        field_name="committee_meetings",
+        empty_label=_("Any meeting or none"),
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"),
+        field_name="beneficiary__region",
+        choices=Region.choices,
+        empty_label=_("All regions"),
+    )
+    channel = django_filters.ModelChoiceFilter(
+        label=_("Channel"), queryset=Channel.objects.all(), empty_label=_("All channels")
+    )
+
+    def __init__(self, *args, user=None, committees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        ids = [committee.pk for committee in committees]
+        programs = Program.objects.filter(committee__in=ids)
+        if any(committee.is_default for committee in committees):
+            programs = programs | Program.objects.filter(committee__isnull=True)
+        self.filters["program"].queryset = programs.order_by("sort_order", "name_ar")
+        self.filters["meeting"].queryset = CommitteeMeeting.objects.filter(
+            committee__in=ids
+        ).select_related("committee")
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset
+
+    def filter_due_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(due_within_q(int(value)))
+
+    def filter_voted(self, queryset, name, value):
+        mine = Exists(
+            CommitteeVote.objects.filter(support_request=OuterRef("pk"), member=self.user)
+        )
+        if value == "yes":
+            return queryset.filter(mine)
+        if value == "no":
+            return queryset.filter(~mine)
+        return queryset
