@@ -13,4 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("policies/", include("policies.urls")),
+    path("requests/", include("requests_app.urls")),
+    path("", include("satisfaction.urls")),
 ]

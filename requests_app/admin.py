@@ -742,3 +742,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import delivery_admin  # noqa: E402, F401  (deliveries and runs, issue 8)

@@ -7,6 +7,13 @@ _READ = [
     "requests_app.view_documentcheck",
     "requests_app.view_researchreport",
     "requests_app.view_referral",
+    "requests_app.view_servicedelivery",
+    "requests_app.view_programrun",
+]
+_DELIVER = [
+    "requests_app.add_servicedelivery",
+    "requests_app.add_programrun",
+    "requests_app.change_programrun",
 ]
 
 GRANTS = {
@@ -16,6 +23,7 @@ GRANTS = {
         "requests_app.deliver_supportrequest",
         "requests_app.add_supportrequest",
         "requests_app.change_referral",
+        *_DELIVER,
     ],
     "social_researcher": [*_READ, "requests_app.research_supportrequest"],
     "committee_member": ["requests_app.view_program"],
@@ -27,5 +35,6 @@ GRANTS = {
         "requests_app.deliver_supportrequest",
         "requests_app.add_supportrequest",
         "requests_app.change_referral",
+        *_DELIVER,
     ],
 }

@@ -5,3 +5,4 @@ from .channels_app import *  # noqa: F403
 from .core import *  # noqa: F403
 from .policies import *  # noqa: F403
 from .requests_app import *  # noqa: F403
+from .satisfaction import *  # noqa: F403
