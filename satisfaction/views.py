@@ -73,7 +73,7 @@ def survey(request, token: str):
                 anonymous=request.POST.get("anonymous") in ("on", "1", "true"),
             )
         except SatisfactionError as exc:
-            if exc.code in ("used", "expired"):
+            if getattr(exc, "code", None) in ("used", "expired"):
                 return _unavailable(request)
             errors = _apply_errors(form, exc)
             if form.errors or not errors:

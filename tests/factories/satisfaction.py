@@ -70,6 +70,7 @@ class SurveyInvitationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SurveyInvitation
         exclude = ["token"]
+        skip_postgeneration_save = True
 
     survey = factory.LazyFunction(lambda: Survey.objects.filter(program__isnull=True).first())
     support_request = factory.SubFactory(SupportRequestFactory, status=Status.CLOSED)
