@@ -604,7 +604,9 @@ class SupportRequestAdmin(SimpleHistoryAdmin):
                 ),
             }
             for target in sorted(allowed_targets(support_request.status))
-            if target not in (Status.APPROVED, Status.REJECTED)
+            # Decisions come from the committee, delivery moves from recording a delivery.
+            if target
+            not in (Status.APPROVED, Status.REJECTED, Status.IN_DELIVERY, Status.DELIVERED)
             and _may_move(user, support_request.status, target)
         ]
         checks = {

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from .admin import SupportRequestAdmin
 from .delivery import delivery_record, program_run_end
 from .models import ProgramRun, ServiceDelivery
-from .workflow import Status
 
 
 class ServiceDeliveryForm(forms.ModelForm):
@@ -148,6 +147,7 @@ class ServiceDeliveryInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     verbose_name_plural = _("deliveries")
+    template = "admin/requests_app/servicedelivery/inline.html"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -157,23 +157,6 @@ class ServiceDeliveryInline(admin.TabularInline):
 
 
 SupportRequestAdmin.inlines = [*getattr(SupportRequestAdmin, "inlines", []), ServiceDeliveryInline]
-_readonly = list(SupportRequestAdmin.readonly_fields)
-
-
-@admin.display(description=_("delivery"))
-def _record_delivery_link(self, obj):
-    if obj is None or obj.status not in (Status.APPROVED, Status.IN_DELIVERY):
-        return "—"
-    url = reverse("admin:requests_app_servicedelivery_add") + f"?support_request={obj.pk}"
-    return format_html('<a class="button" href="{}">{}</a>', url, _("Record a delivery"))
-
-
-SupportRequestAdmin.record_delivery = _record_delivery_link
-SupportRequestAdmin.readonly_fields = [*_readonly, "record_delivery"]
-SupportRequestAdmin.fieldsets = [
-    *SupportRequestAdmin.fieldsets,
-    (_("Service delivery"), {"fields": ["record_delivery"]}),
-]
 
 
 @admin.register(ProgramRun)
