@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from satisfaction import views as satisfaction_views
+
 from . import views
 
 urlpatterns = [
@@ -14,5 +16,7 @@ urlpatterns = [
     path("beneficiaries/", include("beneficiaries.urls")),
     path("policies/", include("policies.urls")),
     path("requests/", include("requests_app.urls")),
+    # The home page links to the un-namespaced "feedback" (DESIGN.md's public contract).
+    path("feedback/", satisfaction_views.feedback, name="feedback"),
     path("", include("satisfaction.urls")),
 ]

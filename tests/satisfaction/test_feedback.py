@@ -145,3 +145,7 @@ def test_follow_page_in_english(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/feedback/follow/", {"code": item.tracking_code}).content.decode()
     assert "Received" in html and 'dir="ltr"' in html
+
+
+def test_home_page_links_to_the_feedback_form(client):
+    assert 'href="/feedback/"' in client.get("/").content.decode()
