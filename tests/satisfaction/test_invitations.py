@@ -99,3 +99,11 @@ def test_reminder_command(capsys):
     assert "1" in capsys.readouterr().out
     call_command("send_survey_reminders")
     assert Notification.objects.count() == 1
+
+
+def test_reminder_task_reminds_once():
+    from satisfaction.tasks import send_survey_reminders
+
+    SurveyInvitationFactory(created_at=timezone.now() - datetime.timedelta(days=9))
+    assert send_survey_reminders.call() == 1
+    assert send_survey_reminders.call() == 0
