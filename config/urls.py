@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from satisfaction import views as satisfaction_views
+
 from . import twofactor, views
 
 urlpatterns = [
@@ -18,4 +20,8 @@ urlpatterns = [
     path("dashboard/", include("config.dashboard.urls")),
     path("", include("requests_app.portal.urls")),
     path("committee/", include("requests_app.committee_urls")),
+    path("requests/", include("requests_app.urls")),
+    # The home page links to the un-namespaced "feedback" (DESIGN.md's public contract).
+    path("feedback/", satisfaction_views.feedback, name="feedback"),
+    path("", include("satisfaction.urls")),
 ]

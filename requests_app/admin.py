@@ -624,7 +624,9 @@ class SupportRequestAdmin(ExportMixin, SimpleHistoryAdmin):
                 ),
             }
             for target in sorted(allowed_targets(support_request.status))
-            if target not in (Status.APPROVED, Status.REJECTED)
+            # Decisions come from the committee, delivery moves from recording a delivery.
+            if target
+            not in (Status.APPROVED, Status.REJECTED, Status.IN_DELIVERY, Status.DELIVERED)
             and _may_move(user, support_request.status, target)
         ]
         checks = {
@@ -764,5 +766,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
-from . import committee_admin  # noqa: E402, F401  (the research committee's back-office)
+# Back-office parts kept in their own modules register themselves on import.
+from . import committee_admin, delivery_admin  # noqa: E402, F401
 from .portal import admin as _portal_admin  # noqa: E402, F401 - registers ApplicantUpdateAdmin

@@ -821,3 +821,159 @@ class Decision(models.Model):
             "abstain": self.abstentions,
             "recuse": self.recusals,
         }
+
+
+# -- service delivery (POL-7.13) and program runs (POL-3.1) --------------------------------
+
+
+def delivery_proof_upload_to(instance, filename: str) -> str:
+    """A random name in private storage; the uploaded name is never part of a path."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    suffix = PurePosixPath(filename).suffix.lower()[:6]
+    return f"requests/deliveries/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class DeliveryProofFile(models.fields.files.FieldFile):
+    """A delivery proof's only URL is the permission-checked view (documents are private)."""
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        self._require_file()
+        if not getattr(self.instance, "pk", None):
+            raise ValueError("An unsaved delivery has no proof URL yet.")
+        return reverse("requests_app:delivery-proof", args=[self.instance.pk])
+
+
+class DeliveryProofField(models.FileField):
+    attr_class = DeliveryProofFile
+
+
+class ProgramRun(models.Model):
+    """One run (cohort) of a program, e.g. a training course, with its end date: when it
+    ends each direct beneficiary served is invited to the satisfaction survey (POL-3.1)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="runs", verbose_name=_("program")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    ended_at = models.DateTimeField(
+        _("ended (survey invitations sent)"), null=True, blank=True, editable=False
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-ends_on", "-id"]
+        verbose_name = _("program run")
+        verbose_name_plural = _("program runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="program_run_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "-ends_on"], name="program_run_program_end")]
+
+    def __str__(self) -> str:
+        return f"{self.program} · {self.name}"
+
+
+class DeliveryKind(models.TextChoices):
+    CASH = "cash", _("Cash transfer to the beneficiary's IBAN")
+    IN_KIND = "in_kind", _("In-kind support")
+    VOUCHER = "voucher", _("Voucher")
+    SERVICE = "service", _("Service session or program participation")
+
+
+class ServiceDelivery(models.Model):
+    """One delivery (instalment) of the service the committee approved (POL-7.13)."""
+
+    Kind = DeliveryKind
+
+    support_request = models.ForeignKey(
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("support request"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DeliveryKind.choices)
+    amount = models.DecimalField(
+        _("amount (SAR)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), default=timezone.localdate)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("delivered by"),
+    )
+    reference = models.CharField(_("transfer or receipt reference"), max_length=100, blank=True)
+    iban = models.CharField(_("IBAN paid to"), max_length=34, blank=True, editable=False)
+    proof = DeliveryProofField(
+        _("proof (receipt, transfer slip)"),
+        upload_to=delivery_proof_upload_to,
+        max_length=200,
+        blank=True,
+    )
+    proof_content_type = models.CharField(max_length=100, blank=True, editable=False)
+    program_run = models.ForeignKey(
+        ProgramRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("program run"),
+    )
+    completes_service = models.BooleanField(
+        _("last planned delivery"),
+        default=True,
+        help_text=_(
+            "Tick when this delivery completes the service: the request becomes delivered."
+        ),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["delivered_on", "id"]
+        verbose_name = _("service delivery")
+        verbose_name_plural = _("service deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="delivery_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="cash") | models.Q(amount__gt=0),
+                name="delivery_cash_has_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["support_request", "delivered_on"], name="delivery_request_day"),
+            models.Index(fields=["-delivered_on"], name="delivery_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.support_request} · {self.get_kind_display()} · {self.delivered_on}"

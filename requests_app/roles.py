@@ -7,6 +7,13 @@ _READ = [
     "requests_app.view_documentcheck",
     "requests_app.view_researchreport",
     "requests_app.view_referral",
+    "requests_app.view_servicedelivery",
+    "requests_app.view_programrun",
+]
+_DELIVER = [
+    "requests_app.add_servicedelivery",
+    "requests_app.add_programrun",
+    "requests_app.change_programrun",
 ]
 
 GRANTS = {
@@ -18,6 +25,7 @@ GRANTS = {
         "requests_app.change_referral",
         "requests_app.view_applicantupdate",
         "requests_app.change_applicantupdate",
+        *_DELIVER,
     ],
     "social_researcher": [*_READ, "requests_app.research_supportrequest"],
     # The committee reads cases in its own queue (/committee/), not in the back-office.
@@ -48,5 +56,6 @@ GRANTS = {
         "requests_app.change_committeemeeting",
         "requests_app.view_committeevote",
         "requests_app.view_decision",
+        *_DELIVER,
     ],
 }

@@ -65,6 +65,10 @@ def _check_guards(*, support_request: SupportRequest, to_status: str, note: str,
         or decision.outcome != to_status
     ):
         raise WorkflowError(_("Only a committee decision can approve or reject a request."))
+    if to_status in (Status.IN_DELIVERY, Status.DELIVERED) and not (
+        support_request.deliveries.exists()
+    ):
+        raise WorkflowError(_("Record the delivery first: the move follows from it."))
     if to_status == Status.COMMITTEE_REVIEW:
         problems = verification_problems(support_request)
         if problems:

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class SatisfactionConfig(AppConfig):
     name = "satisfaction"
     verbose_name = _("Satisfaction, complaints and suggestions")
+
+    def ready(self):
+        import config.dashboard.builtin  # noqa: F401 - declares the panels first
+        from config.dashboard.panels import register_panel
+
+        from .dashboard import feedback_source, satisfaction_source
+
+        register_panel(
+            "satisfaction",
+            source=satisfaction_source,
+            permission="satisfaction.view_surveyresponse",
+        )
+        register_panel("feedback", source=feedback_source, permission="satisfaction.view_feedback")

@@ -134,7 +134,7 @@ def declare_panel(
         order=order,
         builder=builder or generic_builder,
         source=source if source is not None else (existing.source if existing else None),
-        permission=permission,
+        permission=permission or (existing.permission if existing else None),
         takes_filters=takes_filters
         if source is not None or not existing
         else existing.takes_filters,
@@ -211,6 +211,8 @@ KNOWN_FIGURES = {
     "invited": (_("Invited"), INT),
     "responses": (_("Responses"), INT),
     "total": (_("Total"), INT),
+    "overdue": (_("Overdue"), INT),
+    "by_kind": (_("By kind"), INT),
     "reach": (_("People reached"), INT),
 }
 

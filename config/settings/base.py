@@ -100,6 +100,10 @@ MUSTAFID_TRUSTED_PROXIES = env.list("MUSTAFID_TRUSTED_PROXIES", default=[])
 MUSTAFID_RATELIMITS = {
     "apply": (env.int("MUSTAFID_RATELIMIT_APPLY", default=60), 3600),
     "track": (env.int("MUSTAFID_RATELIMIT_TRACK", default=20), 900),
+    # A survey link opened 60 times an hour is enough for a family sharing one phone.
+    "survey": (60, 3600),
+    "feedback": (env.int("MUSTAFID_RATELIMIT_FEEDBACK", default=10), 3600),
+    "feedback-follow": (30, 3600),
 }
 # Applications started on the public site and never submitted are purged after this.
 MUSTAFID_PENDING_APPLICATION_DAYS = env.int("MUSTAFID_PENDING_APPLICATION_DAYS", default=7)

@@ -37,6 +37,12 @@ def note_for(target):
 @pytest.mark.parametrize(("source", "target"), ALLOWED, ids=lambda v: str(v))
 def test_every_allowed_move_is_made_and_recorded(source, target, manager):
     support_request = SupportRequestFactory(status=source)
+    if target in (Status.IN_DELIVERY, Status.DELIVERED):  # the delivery guard (issue 8)
+        from requests_app.models import ServiceDelivery
+
+        ServiceDelivery.objects.create(
+            support_request=support_request, kind="in_kind", delivered_by=manager
+        )
     change = support_request_transition(
         support_request=support_request, to_status=target, actor=manager, note=note_for(target)
     )

@@ -1,0 +1,327 @@
+"""Back-office for surveys (questions inline; answered surveys are versioned, not
+edited), invitations and responses (read-only; anonymous answers name nobody), and
+complaints & suggestions (assign, reply, close through the services)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Feedback,
+    FeedbackStatus,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from .services import feedback_assign, feedback_close, feedback_reply, survey_new_version
+
+
+class SurveyQuestionInline(admin.TabularInline):
+    model = SurveyQuestion
+    extra = 0
+    fields = [
+        "order",
+        "kind",
+        "text_ar",
+        "text_en",
+        "choices_ar",
+        "choices_en",
+        "required",
+        "counts_for_csat",
+    ]
+
+    def _answered(self, obj):
+        return obj is not None and obj.has_answers
+
+    def has_add_permission(self, request, obj=None):
+        return not self._answered(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._answered(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._answered(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title_ar", "program", "version", "is_active", "created_at"]
+    list_filter = ["is_active", "program"]
+    list_select_related = ["program"]
+    show_full_result_count = False
+    inlines = [SurveyQuestionInline]
+    actions = ["new_version"]
+    readonly_fields = ["version", "previous"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.has_answers:
+            return [
+                "program",
+                "title_ar",
+                "title_en",
+                "intro_ar",
+                "intro_en",
+                "version",
+                "previous",
+            ]
+        return self.readonly_fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        survey = self.get_object(request, object_id)
+        if survey is not None and survey.has_answers and request.method == "GET":
+            messages.info(
+                request,
+                _(
+                    "This survey has answers, so it cannot be changed: use the action “Make a new version”."
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Make a new version (to change an answered survey)"))
+    def new_version(self, request, queryset):
+        for survey in queryset:
+            try:
+                new = survey_new_version(survey=survey, actor=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                continue
+            messages.success(
+                request,
+                _("Version %(version)s created: %(survey)s")
+                % {"version": new.version, "survey": new},
+            )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "beneficiary",
+        "program",
+        "program_run",
+        "created_at",
+        "expires_at",
+        "reminded_at",
+        "answered",
+    ]
+    list_filter = ["program"]
+    list_select_related = ["beneficiary", "program", "program_run"]
+    fields = [
+        "survey",
+        "beneficiary",
+        "support_request",
+        "program",
+        "program_run",
+        "channel",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "reminded_at",
+        "answered",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("answered"), boolean=True)
+    def answered(self, obj):
+        # The date itself could tie an anonymous answer to this invitation.
+        return obj.responded_at is not None
+
+
+class SurveyAnswerInline(admin.TabularInline):
+    model = SurveyAnswer
+    fields = ["question", "number", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    list_display = ["answered_on", "program", "channel", "respondent"]
+    list_filter = ["program", "channel", "anonymous"]
+    list_select_related = ["program", "channel", "beneficiary"]
+    fields = ["survey", "program", "program_run", "channel", "answered_on", "respondent"]
+    readonly_fields = fields
+    inlines = [SurveyAnswerInline]
+    ordering = ["-submitted_at", "-id"]
+
+    @admin.display(description=_("answered"), ordering="submitted_at")
+    def answered_on(self, obj):
+        if obj.anonymous:
+            return timezone.localtime(obj.submitted_at).strftime("%Y-%m")
+        return timezone.localdate(obj.submitted_at)
+
+    @admin.display(description=_("respondent"))
+    def respondent(self, obj):
+        if obj.anonymous or obj.beneficiary is None:
+            return _("Anonymous")
+        return obj.beneficiary.name
+
+
+class FeedbackAdminForm(forms.ModelForm):
+    new_reply = forms.CharField(
+        label=_("Reply to the sender"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent to the sender by SMS or e-mail if they left a number or address."),
+    )
+    close = forms.BooleanField(label=_("Close this message"), required=False)
+
+    class Meta:
+        model = Feedback
+        fields = ["assigned_to"]
+
+    def clean(self):
+        from .models import FeedbackKind
+        from .services import MAX_REPLY
+
+        data = super().clean()
+        reply = (data.get("new_reply") or "").strip()
+        if len(reply) > MAX_REPLY:
+            self.add_error(
+                "new_reply",
+                _("The reply is too long (at most %(max)s characters).") % {"max": MAX_REPLY},
+            )
+        if self.instance.status == FeedbackStatus.CLOSED and (reply or data.get("close")):
+            raise ValidationError(_("This message is closed."))
+        needs_reply = self.instance.kind in (FeedbackKind.COMPLAINT, FeedbackKind.INQUIRY)
+        if data.get("close") and needs_reply and not (reply or self.instance.reply):
+            self.add_error(
+                "close", _("Reply to the sender before closing a complaint or an inquiry.")
+            )
+        return data
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("overdue", _("Overdue")), ("all", _("All"))]
+
+    def choices(self, changelist):
+        value = self.value() or "open"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        open_statuses = [FeedbackStatus.NEW, FeedbackStatus.IN_PROGRESS]
+        if value == "open":
+            return queryset.filter(status__in=open_statuses)
+        if value == "overdue":
+            return queryset.filter(status__in=open_statuses, due_on__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    form = FeedbackAdminForm
+    list_display = ["code", "kind", "status", "due", "channel", "assigned_to", "created_at"]
+    list_filter = [OpenFilter, "kind", "status", "channel"]
+    list_select_related = ["channel", "assigned_to"]
+    show_full_result_count = False
+    search_fields = ["tracking_code"]
+    ordering = ["due_on", "id"]
+    readonly_fields = [
+        "tracking_code",
+        "kind",
+        "status",
+        "message",
+        "name",
+        "mobile",
+        "email",
+        "request_link",
+        "channel",
+        "created_at",
+        "due_on",
+        "reply",
+        "replied_by",
+        "replied_at",
+        "closed_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["tracking_code", "kind", "status", "channel", "created_at", "due_on"]}),
+        (_("The message"), {"fields": ["message", "name", "mobile", "email", "request_link"]}),
+        (
+            _("Handling"),
+            {
+                "fields": [
+                    "assigned_to",
+                    "reply",
+                    "replied_by",
+                    "replied_at",
+                    "new_reply",
+                    "close",
+                    "closed_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("tracking code"), ordering="tracking_code")
+    def code(self, obj):
+        return format_html('<bdi dir="ltr">{}</bdi>', obj.tracking_code)
+
+    @admin.display(description=_("reply due"), ordering="due_on")
+    def due(self, obj):
+        if obj.is_overdue():
+            return format_html('<strong class="overdue">{} ⚠</strong>', obj.due_on)
+        return obj.due_on
+
+    @admin.display(description=_("support request"))
+    def request_link(self, obj):
+        if obj.support_request_id is None:
+            return obj.request_reference or "—"
+        url = reverse("admin:requests_app_supportrequest_change", args=[obj.support_request_id])
+        return format_html('<a href="{}">{}</a>', url, obj.support_request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        original = Feedback.objects.get(pk=obj.pk)
+        try:
+            if "assigned_to" in form.changed_data and data.get("assigned_to"):
+                feedback_assign(feedback=original, assignee=data["assigned_to"], actor=request.user)
+            if data.get("new_reply", "").strip():
+                feedback_reply(feedback=original, reply=data["new_reply"], actor=request.user)
+            if data.get("close"):
+                feedback_close(feedback=original, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+
+    def save_related(self, request, form, formsets, change):
+        pass
