@@ -2,6 +2,7 @@
 
 from .beneficiaries import *  # noqa: F403
 from .channels_app import *  # noqa: F403
+from .contacts import *  # noqa: F403
 from .core import *  # noqa: F403
 from .policies import *  # noqa: F403
 from .requests_app import *  # noqa: F403
