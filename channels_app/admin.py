@@ -382,6 +382,7 @@ class AwaitingAnswerFilter(admin.SimpleListFilter):
             ("open", _("awaiting an answer")),
             ("overdue", _("answer overdue")),
             ("answered", _("answered")),
+            ("referred_to_me", _("referred to me")),
         ]
 
     def queryset(self, request, queryset):
@@ -391,6 +392,8 @@ class AwaitingAnswerFilter(admin.SimpleListFilter):
             return queryset.filter(response_due_at__lt=timezone.now(), answered_at__isnull=True)
         if self.value() == "answered":
             return queryset.filter(answered_at__isnull=False)
+        if self.value() == "referred_to_me":
+            return queryset.filter(referred_to=request.user)
         return queryset
 
 
@@ -422,7 +425,7 @@ class InteractionAdmin(SimpleHistoryAdmin):
         "category",
         "request_link",
         "answer",
-        "staff",
+        "staff_name",
     ]
     list_display_links = ["when"]
     list_filter = ["channel", "direction", "category", AwaitingAnswerFilter]
@@ -478,12 +481,18 @@ class InteractionAdmin(SimpleHistoryAdmin):
             return obj.beneficiary.name
         return format_html("{} <small>({})</small>", obj.contact_name, gettext("not registered"))
 
+    @admin.display(description=_("staff member"))
+    def staff_name(self, obj):
+        if obj.staff is None:
+            return "—"
+        return obj.staff.get_full_name() or obj.staff.get_username()
+
     @admin.display(description=_("request"))
     def request_link(self, obj):
         if not obj.support_request_id:
             return "—"
         return format_html(
-            '<a href="{}"><bdi dir="ltr">{}</bdi></a>',
+            '<a class="req-ref" href="{}"><bdi dir="ltr">{}</bdi></a>',
             reverse("admin:requests_app_supportrequest_change", args=[obj.support_request_id]),
             obj.support_request.display_reference,
         )
@@ -702,6 +711,8 @@ class InteractionAdmin(SimpleHistoryAdmin):
 
         form = PeriodForm(request.GET or None)
         start, end = form.period()
+        if not form.is_bound:
+            form = PeriodForm(initial={"start": start, "end": end})
         mix = selectors.channel_mix(start, end)
         channels = [row["channel"] for row in mix]
         months = selectors.monthly_contacts(start, end)
@@ -754,6 +765,7 @@ class OutreachItemAdmin(admin.ModelAdmin):
     list_per_page = 50
     inlines = [OutreachReachInline]
     fields = ["kind", "channel", "title", "url", "published_on"]
+    change_list_template = "admin/channels_app/outreachitem/change_list.html"
 
     def get_queryset(self, request):
         return (

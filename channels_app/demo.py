@@ -177,7 +177,9 @@ def _interactions(ctx) -> None:
         if requests and rng.random() < 0.75:
             request_id, beneficiary_id, submitted_at = requests[index % len(requests)]
             row.support_request_id, row.beneficiary_id = request_id, beneficiary_id
-            row.occurred_at = max(row.occurred_at, submitted_at)
+            # Contacts about a request come after it was submitted.
+            span = max((now - submitted_at).total_seconds(), 60)
+            row.occurred_at = submitted_at + datetime.timedelta(seconds=rng.uniform(0, span))
         else:
             row.contact_name, row.contact_detail = rng.choice(ENQUIRERS)
         if direction == "incoming" and category == "inquiry":

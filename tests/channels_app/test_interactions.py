@@ -321,3 +321,14 @@ def test_the_contact_log_list_stays_flat(client, officer, django_assert_max_num_
     with django_assert_max_num_queries(12):
         response = client.get("/admin/channels_app/interaction/?answer=open")
     assert response.status_code == 200
+
+
+def test_a_researcher_finds_the_contacts_referred_to_them(client, officer, researcher):
+    mine = InteractionFactory(summary="محال إلى الباحث")
+    InteractionFactory(summary="غير محال")
+    interaction_refer_to_researcher(interaction=mine, researcher=researcher, actor=officer)
+    client.force_login(researcher)
+    body = client.get("/admin/channels_app/interaction/?answer=referred_to_me").content.decode()
+    assert "المحال إليّ" in body
+    changelist = client.get("/admin/channels_app/interaction/?answer=referred_to_me")
+    assert [row.pk for row in changelist.context["cl"].result_list] == [mine.pk]
