@@ -734,6 +734,7 @@ class InteractionAdmin(SimpleHistoryAdmin):
             answers=selectors.inquiries_answer_stats(start, end),
             arrivals=selectors.request_channels(start, end),
             reach=selectors.indirect_reach(start, end),
+            reach_months=selectors.monthly_reach(start, end),
         )
 
 

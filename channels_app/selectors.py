@@ -209,3 +209,20 @@ def indirect_reach(start: datetime.date, end: datetime.date) -> dict:
         kind=Beneficiary.Kind.INDIRECT, created_at__gte=begin, created_at__lt=finish
     ).count()
     return {"channels": rows, "totals": totals, "registered_indirect": registered}
+
+
+def monthly_reach(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Reach per month (by the month a reach period starts in), all channels together."""
+    rows = []
+    for row in (
+        OutreachReach.objects.filter(period_start__gte=start, period_start__lte=end)
+        .annotate(month=TruncMonth("period_start"))
+        .values("month")
+        .annotate(views=Sum("views"), reach=Sum("reach"), engagements=Sum("engagements"))
+        .order_by("month")
+    ):
+        month = row["month"]
+        rows.append(
+            {**row, "month": month.date() if isinstance(month, datetime.datetime) else month}
+        )
+    return rows

@@ -167,3 +167,12 @@ def test_reach_entered_by_hand_refuses_a_period_twice(client, manager):
     response = client.post(url, data)
     assert response.status_code == 200
     assert item.reach.count() == 1
+
+
+def test_monthly_reach_sums_each_month():
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    OutreachReachFactory(period_start=first, views=10, reach=7)
+    OutreachReachFactory(period_start=first, views=5, reach=3)
+    rows = selectors.monthly_reach(first, today)
+    assert [(row["month"], row["views"], row["reach"]) for row in rows] == [(first, 15, 10)]
