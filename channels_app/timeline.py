@@ -72,17 +72,24 @@ def _sorted(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def request_timeline(support_request) -> list[TimelineEntry]:
+def request_timeline(support_request, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
+    """``kinds`` limits the sources (e.g. the public tracking page shows no staff contacts)."""
+    wanted = set(kinds) if kinds is not None else None
     entries: list[TimelineEntry] = []
     for source in _SOURCES.values():
+        if wanted is not None and source.kind not in wanted:
+            continue
         if source.for_request is not None:
             entries.extend(_collect(source.for_request(support_request), source))
     return _sorted(entries)
 
 
-def beneficiary_timeline(beneficiary) -> list[TimelineEntry]:
+def beneficiary_timeline(beneficiary, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
+    wanted = set(kinds) if kinds is not None else None
     entries: list[TimelineEntry] = []
     for source in _SOURCES.values():
+        if wanted is not None and source.kind not in wanted:
+            continue
         if source.for_beneficiary is not None:
             entries.extend(_collect(source.for_beneficiary(beneficiary), source))
     return _sorted(entries)

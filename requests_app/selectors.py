@@ -41,10 +41,10 @@ def latest_note_for_applicant(support_request: SupportRequest) -> str:
     return change.note if change else ""
 
 
-def request_timeline(support_request: SupportRequest) -> list:
+def request_timeline(support_request: SupportRequest, kinds=None) -> list:
     """Everything that happened with one request, oldest first: status changes, research
     reports, referrals, messages, contacts and whatever other parts registered
     (channels_app.timeline). A fixed number of queries whatever the length of the history."""
     from channels_app.timeline import request_timeline as shared_timeline
 
-    return shared_timeline(support_request)
+    return shared_timeline(support_request, kinds=kinds)

@@ -180,3 +180,32 @@ def test_the_request_page_query_count_stays_flat(
     client.get(url)
     with django_assert_max_num_queries(40):
         assert client.get(url).status_code == 200
+
+
+def test_a_page_for_applicants_can_leave_out_staff_contacts(officer, researcher):
+    support_request = SupportRequestFactory()
+    _history(support_request, officer, researcher, timezone.now() - datetime.timedelta(days=1))
+    kinds = {entry.kind for entry in selectors.request_timeline(support_request, kinds=["status"])}
+    assert kinds == {"status"}
+
+
+def test_the_beneficiary_page_query_count_does_not_grow_with_history(client, officer, researcher):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    short = SupportRequestFactory()
+    long = SupportRequestFactory()
+    _history(short, officer, researcher, timezone.now() - datetime.timedelta(days=1))
+    _history(long, officer, researcher, timezone.now() - datetime.timedelta(days=1), 25)
+    client.force_login(officer)
+
+    def page(support_request):
+        url = reverse(
+            "admin:beneficiaries_beneficiary_change", args=[support_request.beneficiary.pk]
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    page(short)
+    assert page(long) == page(short)
