@@ -25,7 +25,7 @@ def test_an_officer_logs_a_call_from_the_beneficiary_page(
         page.click("input[type=submit]")
         page.goto(f"{live_server.url}/admin/beneficiaries/beneficiary/{beneficiary.pk}/change/")
         assert page.locator("html").get_attribute("dir") == "rtl"
-        page.get_by_role("link", name="تسجيل تواصل").click()
+        page.get_by_role("link", name="تسجيل تواصل").first.click()
         page.wait_for_load_state()
         page.fill("#id_summary", "اتصل يسأل عن موعد صرف السلة")
         page.check("#id_answered_now")
