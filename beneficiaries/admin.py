@@ -216,7 +216,7 @@ class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     change_form_template = "admin/beneficiaries/beneficiary/change_form.html"
 
     class Media:
-        css = {"all": ["beneficiaries/admin.css"]}
+        css = {"all": ["beneficiaries/admin.css", "requests_app/admin.css"]}
 
     # --- the form --------------------------------------------------------------------
 
@@ -316,6 +316,13 @@ class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.method == "GET":
             access_log_record(beneficiary=obj, user=request.user, request=request)
+        if obj is not None:
+            # One timeline of contacts, requests, messages… (channels_app.timeline).
+            from channels_app.timeline import beneficiary_timeline
+
+            context["timeline"] = beneficiary_timeline(obj)
+            context["show_request"] = True
+            context["can_log_contact"] = request.user.has_perm("channels_app.add_interaction")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):

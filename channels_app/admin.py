@@ -1,19 +1,42 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template import TemplateSyntaxError
-from django.urls import NoReverseMatch, reverse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.hijri import dual_date_html
 
-from .models import Channel, Notification, NotificationTemplate
+from .forms import InteractionLogForm, InteractionReferForm, PeriodForm, ReachUploadForm
+from .models import (
+    Channel,
+    Interaction,
+    Notification,
+    NotificationTemplate,
+    OutreachItem,
+    OutreachReach,
+    ReachImport,
+)
 from .notify import SAMPLE_CONTEXT, sms_parts, text_engine
-from .services import notification_preview, notification_retry
+from .services import (
+    interaction_answer,
+    interaction_log,
+    interaction_refer_to_researcher,
+    notification_preview,
+    notification_retry,
+    reach_import_apply,
+    reach_import_max_bytes,
+    reach_import_preview,
+)
 
 COMMON_KEYS = ["recipient_name", "association_name", "association_phone", "association_website"]
 STATUS_COLOURS = {
@@ -345,3 +368,533 @@ class NotificationTemplateAdmin(SimpleHistoryAdmin):
             '<code dir="ltr" style="white-space: nowrap">{{{{ {} }}}}</code>',
             ((k,) for k in keys),
         )
+
+
+# -- the contact log ----------------------------------------------------------------------
+
+
+class AwaitingAnswerFilter(admin.SimpleListFilter):
+    title = _("answer")
+    parameter_name = "answer"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", _("awaiting an answer")),
+            ("overdue", _("answer overdue")),
+            ("answered", _("answered")),
+            ("referred_to_me", _("referred to me")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(response_due_at__isnull=False, answered_at__isnull=True)
+        if self.value() == "overdue":
+            return queryset.filter(response_due_at__lt=timezone.now(), answered_at__isnull=True)
+        if self.value() == "answered":
+            return queryset.filter(answered_at__isnull=False)
+        if self.value() == "referred_to_me":
+            return queryset.filter(referred_to=request.user)
+        return queryset
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(message) for message in exc.messages)
+    return str(exc) or gettext("You may not do this.")
+
+
+@admin.register(Interaction)
+class InteractionAdmin(SimpleHistoryAdmin):
+    """The contact log. Contacts are logged through the quick form (which calls the
+    service); a logged contact is read-only, answered and referred by buttons."""
+
+    list_display = [
+        "when",
+        "person",
+        "channel",
+        "direction",
+        "category",
+        "request_link",
+        "answer",
+        "staff_name",
+    ]
+    list_display_links = ["when"]
+    list_filter = ["channel", "direction", "category", AwaitingAnswerFilter]
+    list_select_related = ["channel", "beneficiary", "support_request", "staff"]
+    search_fields = ["contact_name", "contact_detail", "summary"]
+    show_full_result_count = False
+    list_per_page = 50
+    ordering = ["-occurred_at", "-id"]
+    autocomplete_fields = ["beneficiary", "support_request"]
+    actions = ["mark_answered"]
+    change_form_template = "admin/channels_app/interaction/change_form.html"
+    change_list_template = "admin/channels_app/interaction/change_list.html"
+    readonly_fields = [
+        "channel",
+        "direction",
+        "beneficiary",
+        "contact_name",
+        "contact_detail",
+        "support_request",
+        "category",
+        "summary",
+        "staff",
+        "occurred_at",
+        "response_due_at",
+        "answered_at",
+        "referred_to",
+        "referred_at",
+    ]
+
+    class Media:
+        css = {"all": ["channels_app/admin.css", "requests_app/admin.css"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        from beneficiaries.search import normalize_arabic
+
+        return queryset.filter(
+            Q(contact_name__icontains=term)
+            | Q(contact_detail__icontains=term)
+            | Q(beneficiary__name_normalized__contains=normalize_arabic(term))
+        ), False
+
+    # ---- columns
+    @admin.display(description=_("when"), ordering="occurred_at")
+    def when(self, obj):
+        return _when(obj.occurred_at)
+
+    @admin.display(description=_("person"))
+    def person(self, obj):
+        if obj.beneficiary_id:
+            return obj.beneficiary.name
+        return format_html("{} <small>({})</small>", obj.contact_name, gettext("not registered"))
+
+    @admin.display(description=_("staff member"))
+    def staff_name(self, obj):
+        if obj.staff is None:
+            return "—"
+        return obj.staff.get_full_name() or obj.staff.get_username()
+
+    @admin.display(description=_("request"))
+    def request_link(self, obj):
+        if not obj.support_request_id:
+            return "—"
+        return format_html(
+            '<a class="req-ref" href="{}"><bdi dir="ltr">{}</bdi></a>',
+            reverse("admin:requests_app_supportrequest_change", args=[obj.support_request_id]),
+            obj.support_request.display_reference,
+        )
+
+    @admin.display(description=_("answer"))
+    def answer(self, obj):
+        if obj.response_due_at is None:
+            return "—"
+        if obj.answered_at:
+            if obj.answered_on_time:
+                return gettext("answered on time")
+            return format_html('<span class="req-bad">{}</span>', gettext("answered late"))
+        if obj.is_overdue():
+            return format_html('<span class="req-bad">{}</span>', gettext("answer overdue"))
+        return format_html("{} {}", gettext("due"), dual_date_html(obj.response_due_at))
+
+    # ---- permissions
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_answer_permission(self, request):
+        return request.user.has_perm("channels_app.add_interaction")
+
+    # ---- actions and pages
+    @admin.action(description=_("Mark the selected inquiries answered now"), permissions=["answer"])
+    def mark_answered(self, request, queryset):
+        done = 0
+        for interaction in queryset.filter(answered_at__isnull=True, response_due_at__isnull=False):
+            interaction_answer(interaction=interaction, actor=request.user)
+            done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d inquiry marked answered.", "%(count)d inquiries marked answered.", done
+            )
+            % {"count": done},
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("log/", wrap(self.log_view), name="channels_app_interaction_log"),
+            path("picture/", wrap(self.picture_view), name="channels_app_interaction_picture"),
+            path(
+                "<int:pk>/answer/",
+                wrap(self.answer_view),
+                name="channels_app_interaction_answer",
+            ),
+            path("<int:pk>/refer/", wrap(self.refer_view), name="channels_app_interaction_refer"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(
+            reverse("admin:channels_app_interaction_log") + "?" + request.GET.urlencode()
+        )
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                **context,
+            },
+        )
+
+    def log_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        from beneficiaries.models import Beneficiary
+        from requests_app.models import SupportRequest
+
+        initial = {"occurred_at": None}
+        support_request = beneficiary = None
+        if request.GET.get("support_request", "").isdigit():
+            support_request = (
+                SupportRequest.objects.select_related("beneficiary", "channel")
+                .filter(pk=request.GET["support_request"])
+                .first()
+            )
+        if support_request is not None:
+            beneficiary = support_request.beneficiary
+            initial["support_request"] = support_request.pk
+        elif request.GET.get("beneficiary", "").isdigit():
+            beneficiary = Beneficiary.objects.filter(pk=request.GET["beneficiary"]).first()
+        if beneficiary is not None:
+            initial["beneficiary"] = beneficiary.pk
+            if beneficiary.preferred_channel_id:
+                initial["channel"] = beneficiary.preferred_channel_id
+        initial.setdefault(
+            "channel", Channel.objects.filter(code="phone").values_list("pk", flat=True).first()
+        )
+        if request.GET.get("channel"):
+            initial["channel"] = (
+                Channel.objects.filter(code=request.GET["channel"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if support_request is not None:
+            default_next = reverse(
+                "admin:requests_app_supportrequest_change", args=[support_request.pk]
+            )
+        elif beneficiary is not None:
+            default_next = reverse("admin:beneficiaries_beneficiary_change", args=[beneficiary.pk])
+        else:
+            default_next = reverse("admin:channels_app_interaction_changelist")
+        form = InteractionLogForm(request.POST or None, initial=initial, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            occurred_at = data.get("occurred_at") or timezone.now()
+            try:
+                interaction_log(
+                    channel=data["channel"],
+                    direction=data["direction"],
+                    category=data["category"],
+                    summary=data["summary"],
+                    staff=request.user,
+                    beneficiary=data.get("beneficiary"),
+                    contact_name=data.get("contact_name", ""),
+                    contact_detail=data.get("contact_detail", ""),
+                    support_request=data.get("support_request"),
+                    occurred_at=occurred_at,
+                    response_due_at=data.get("response_due_at"),
+                    answered_at=occurred_at if data.get("answered_now") else None,
+                )
+            except ValidationError as exc:
+                _add_form_errors(form, exc)
+            else:
+                self.message_user(request, gettext("The contact was logged."), messages.SUCCESS)
+                return HttpResponseRedirect(_next_url(request, default_next))
+        return self._page(
+            request,
+            "admin/channels_app/interaction/log.html",
+            gettext("Log a contact"),
+            form=form,
+            media=self.media + form.media,
+            beneficiary=beneficiary,
+            support_request=support_request,
+            next=_next_url(request, default_next),
+        )
+
+    def answer_view(self, request, pk):
+        interaction = get_object_or_404(Interaction, pk=pk)
+        if request.method != "POST" or not self.has_answer_permission(request):
+            raise PermissionDenied
+        try:
+            interaction_answer(interaction=interaction, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, _error_text(exc), messages.ERROR)
+        else:
+            self.message_user(request, gettext("The inquiry is marked answered."), messages.SUCCESS)
+        return HttpResponseRedirect(
+            _next_url(request, reverse("admin:channels_app_interaction_change", args=[pk]))
+        )
+
+    def refer_view(self, request, pk):
+        if not request.user.has_perm("channels_app.refer_interaction"):
+            raise PermissionDenied
+        interaction = get_object_or_404(
+            Interaction.objects.select_related("beneficiary", "support_request", "channel"), pk=pk
+        )
+        form = InteractionReferForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                interaction_refer_to_researcher(
+                    interaction=interaction,
+                    researcher=form.cleaned_data["researcher"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                if isinstance(exc, ValidationError):
+                    _add_form_errors(form, exc)
+                else:
+                    form.add_error(None, _error_text(exc))
+            else:
+                self.message_user(
+                    request,
+                    gettext("Referred to the social researcher."),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:channels_app_interaction_change", args=[pk])
+                )
+        return self._page(
+            request,
+            "admin/channels_app/interaction/refer.html",
+            gettext("Refer to the social researcher"),
+            form=form,
+            original=interaction,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        interaction = Interaction.objects.filter(pk=object_id).first()
+        extra_context = {
+            **(extra_context or {}),
+            "can_answer": interaction is not None
+            and interaction.awaits_answer
+            and self.has_answer_permission(request),
+            "can_refer": interaction is not None
+            and interaction.referred_to_id is None
+            and request.user.has_perm("channels_app.refer_interaction"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def picture_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        from . import selectors
+
+        form = PeriodForm(request.GET or None)
+        start, end = form.period()
+        if not form.is_bound:
+            form = PeriodForm(initial={"start": start, "end": end})
+        mix = selectors.channel_mix(start, end)
+        channels = [row["channel"] for row in mix]
+        months = selectors.monthly_contacts(start, end)
+        for month in months:
+            month["cells"] = [month["counts"].get(channel.pk, 0) for channel in channels]
+        return self._page(
+            request,
+            "admin/channels_app/interaction/picture.html",
+            gettext("The channel picture"),
+            form=form,
+            start=start,
+            end=end,
+            mix=mix,
+            mix_totals={
+                key: sum(row[key] for row in mix) for key in ("incoming", "outgoing", "total")
+            },
+            months=months,
+            channels=channels,
+            answers=selectors.inquiries_answer_stats(start, end),
+            arrivals=selectors.request_channels(start, end),
+            reach=selectors.indirect_reach(start, end),
+            reach_months=selectors.monthly_reach(start, end),
+        )
+
+
+def _add_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# -- indirect beneficiaries' reach ----------------------------------------------------------
+
+
+class OutreachReachInline(admin.TabularInline):
+    model = OutreachReach
+    extra = 1
+    fields = ["period_start", "period_end", "views", "reach", "engagements", "downloads", "source"]
+    readonly_fields = ["source"]
+
+
+@admin.register(OutreachItem)
+class OutreachItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "channel", "published_on", "total_reach", "total_views"]
+    list_filter = ["channel", "kind"]
+    list_select_related = ["channel"]
+    search_fields = ["title", "url"]
+    show_full_result_count = False
+    list_per_page = 50
+    inlines = [OutreachReachInline]
+    fields = ["kind", "channel", "title", "url", "published_on"]
+    change_list_template = "admin/channels_app/outreachitem/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(reach_total=Sum("reach__reach"), views_total=Sum("reach__views"))
+        )
+
+    @admin.display(description=_("people reached"), ordering="reach_total")
+    def total_reach(self, obj):
+        return obj.reach_total or 0
+
+    @admin.display(description=_("views"), ordering="views_total")
+    def total_views(self, obj):
+        return obj.views_total or 0
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("channels_app.delete_outreachitem") and (
+            obj is None or not obj.reach.exists()
+        )
+
+
+@admin.register(ReachImport)
+class ReachImportAdmin(admin.ModelAdmin):
+    """Upload a platform's CSV, see every row and every error, then import it whole."""
+
+    list_display = ["uploaded_at", "file_name", "status", "rows", "error_count", "uploaded_by"]
+    list_filter = ["status"]
+    list_select_related = ["uploaded_by"]
+    show_full_result_count = False
+    change_form_template = "admin/channels_app/reachimport/change_form.html"
+    readonly_fields = ["file_name", "status", "rows", "uploaded_by", "uploaded_at", "imported_at"]
+    fields = readonly_fields
+    list_per_page = 50
+
+    @admin.display(description=_("errors"))
+    def error_count(self, obj):
+        return len(obj.errors or [])
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="channels_app_reachimport_upload"),
+            path("<int:pk>/apply/", wrap(self.apply_view), name="channels_app_reachimport_apply"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:channels_app_reachimport_upload"))
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReachUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > reach_import_max_bytes():
+                    # Checked before reading, so a 50 MB file is never read into memory.
+                    raise ValidationError(
+                        gettext("The file is %(size)s MB; the largest accepted is %(limit)s MB.")
+                        % {
+                            "size": round(upload.size / 1024 / 1024, 1),
+                            "limit": reach_import_max_bytes() // 1024 // 1024,
+                        }
+                    )
+                reach_import = reach_import_preview(
+                    file_name=upload.name, data=upload.read(), actor=request.user
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return HttpResponseRedirect(
+                    reverse("admin:channels_app_reachimport_change", args=[reach_import.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/channels_app/reachimport/upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Import reach figures"),
+                "form": form,
+                "max_mb": reach_import_max_bytes() // 1024 // 1024,
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        reach_import = get_object_or_404(ReachImport, pk=object_id)
+        preview = None
+        if reach_import.status == ReachImport.Status.PREVIEWED:
+            from .reach_csv import parse
+
+            preview = parse(reach_import.content)
+        extra_context = {
+            **(extra_context or {}),
+            "preview": preview,
+            "preview_rows": preview.rows[:200] if preview else [],
+            "can_apply": preview is not None
+            and not preview.errors
+            and self.has_add_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def apply_view(self, request, pk):
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        reach_import = get_object_or_404(ReachImport, pk=pk)
+        try:
+            count = reach_import_apply(reach_import=reach_import, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, _error_text(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                ngettext("%(count)d row imported.", "%(count)d rows imported.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:channels_app_reachimport_change", args=[pk]))

@@ -8,3 +8,6 @@ class ChannelsAppConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the SMS settings check
+        from .timeline import register_default_sources
+
+        register_default_sources()

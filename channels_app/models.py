@@ -218,3 +218,290 @@ class Notification(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.status == NotificationStatus.FAILED
+
+
+# -- the contact log (POL-5, POL-7.1) ------------------------------------------------------
+
+
+class InteractionDirection(models.TextChoices):
+    INCOMING = "incoming", _("Incoming")
+    OUTGOING = "outgoing", _("Outgoing")
+
+
+class InteractionCategory(models.TextChoices):
+    INQUIRY = "inquiry", _("Inquiry")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    COMPLAINT = "complaint", _("Complaint")
+    REFERRAL = "referral", _("Referral")
+    INFORMATION = "information", _("Information")
+    OTHER = "other", _("Other")
+
+
+class Interaction(models.Model):
+    """One contact with a beneficiary or an enquirer, on any channel, in either direction."""
+
+    Direction = InteractionDirection
+    Category = InteractionCategory
+
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        related_name="interactions",
+        db_index=False,  # covered by the (channel, occurred_at) index
+    )
+    direction = models.CharField(
+        _("direction"),
+        max_length=10,
+        choices=InteractionDirection.choices,
+        default=InteractionDirection.INCOMING,
+    )
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        verbose_name=_("beneficiary"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        db_index=False,  # covered by the (beneficiary, occurred_at) index
+    )
+    # A person not registered: a name and how to reach them, nothing more (PDPL).
+    contact_name = models.CharField(_("name (not registered)"), max_length=200, blank=True)
+    contact_detail = models.CharField(
+        _("mobile or e-mail (not registered)"), max_length=254, blank=True
+    )
+    support_request = models.ForeignKey(
+        "requests_app.SupportRequest",
+        verbose_name=_("support request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        db_index=False,  # covered by the (support_request, occurred_at) index
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=InteractionCategory.choices,
+        default=InteractionCategory.INQUIRY,
+    )
+    summary = models.TextField(_("summary"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    response_due_at = models.DateTimeField(
+        _("answer due"),
+        null=True,
+        blank=True,
+        help_text=_("An incoming inquiry is answered by this time (POL-7.1)."),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # POL-7.5: where procedures are unclear, the social researcher explains them.
+    referred_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred to the social researcher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_interactions",
+    )
+    referred_at = models.DateTimeField(_("referred"), null=True, blank=True)
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contact log")
+        permissions = [("refer_interaction", _("Can refer an inquiry to the social researcher"))]
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_newest"),
+            models.Index(fields=["beneficiary", "occurred_at"], name="interaction_beneficiary"),
+            models.Index(fields=["support_request", "occurred_at"], name="interaction_request"),
+            models.Index(fields=["channel", "occurred_at"], name="interaction_channel"),
+            models.Index(
+                fields=["response_due_at"],
+                condition=models.Q(response_due_at__isnull=False, answered_at__isnull=True),
+                name="interaction_unanswered",
+            ),
+            models.Index(fields=["referred_to", "occurred_at"], name="interaction_referred"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(beneficiary__isnull=False) | ~models.Q(contact_name=""),
+                name="interaction_has_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True)
+                | models.Q(answered_at__gte=models.F("occurred_at")),
+                name="interaction_answered_after_contact",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response_due_at__isnull=True)
+                | models.Q(response_due_at__gte=models.F("occurred_at")),
+                name="interaction_due_after_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.person_name}"
+
+    @property
+    def person_name(self) -> str:
+        if self.beneficiary_id:
+            return self.beneficiary.name
+        return self.contact_name
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.response_due_at is not None and self.answered_at is None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.awaits_answer and self.response_due_at < (now or timezone.now())
+
+    @property
+    def answered_on_time(self) -> bool | None:
+        if self.response_due_at is None or self.answered_at is None:
+            return None
+        return self.answered_at <= self.response_due_at
+
+
+# -- indirect beneficiaries' reach (POL-3.2) -----------------------------------------------
+
+
+class OutreachKind(models.TextChoices):
+    POST = "post", _("Post")
+    ARTICLE = "article", _("Article or web page")
+    VIDEO = "video", _("Video")
+    PUBLICATION = "publication", _("Publication")
+    PRODUCT = "product", _("Product")
+    CAMPAIGN = "campaign", _("Campaign")
+
+
+class OutreachItem(models.Model):
+    """Content the association published (a post, an article, a video…) whose audience are
+    its indirect beneficiaries, counted without personal data."""
+
+    Kind = OutreachKind
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OutreachKind.choices)
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="outreach_items"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    published_on = models.DateField(_("published on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("published content")
+        verbose_name_plural = _("published content")
+        indexes = [
+            models.Index(fields=["-published_on", "-id"], name="outreach_newest"),
+            models.Index(fields=["url"], name="outreach_url"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReachImport(models.Model):
+    """One CSV of reach figures exported from a platform: previewed, then imported whole
+    or not at all."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not imported")
+        IMPORTED = "imported", _("Imported")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.TextField(_("content"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PREVIEWED
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("reach import")
+        verbose_name_plural = _("reach imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class OutreachReach(models.Model):
+    """The audience one piece of content reached over one period, as the platform counts it."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        IMPORT = "import", _("Imported from a CSV")
+
+    item = models.ForeignKey(
+        OutreachItem,
+        verbose_name=_("content"),
+        on_delete=models.CASCADE,
+        related_name="reach",
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+    reach = models.PositiveIntegerField(
+        _("people reached"), default=0, help_text=_("Distinct people, as the platform counts.")
+    )
+    engagements = models.PositiveIntegerField(_("engagements"), default=0)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+    reach_import = models.ForeignKey(
+        ReachImport,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="figures",
+    )
+
+    class Meta:
+        ordering = ["period_start", "id"]
+        verbose_name = _("reach figures")
+        verbose_name_plural = _("reach figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "period_start", "period_end"], name="outreach_reach_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="outreach_reach_period_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["period_start"], name="outreach_reach_period")]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.period_start}–{self.period_end}"

@@ -1,14 +1,17 @@
-"""Reads of notifications that several pages and commands share."""
+"""Reads that several pages and commands share: notifications, and the channel picture
+(contacts per channel, inquiries answered on time, reach of published content)."""
 
 import datetime
+import statistics
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Notification
+from .models import Channel, Interaction, Notification, OutreachReach
 
 
 def notifications_for(obj: models.Model) -> QuerySet[Notification]:
@@ -59,3 +62,167 @@ def notifications_stuck(*, older_than: datetime.timedelta) -> QuerySet[Notificat
         | Q(status=Notification.Status.QUEUED, last_attempt_at__lt=cutoff)
         | Q(status=Notification.Status.SENDING, last_attempt_at__lt=cutoff)
     ).order_by("created_at", "id")
+
+
+# -- the channel picture (contacts, answers, reach); the dashboard reuses these -------------
+
+
+def _range(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start 00:00, the day after end 00:00) in the site's time zone."""
+    zone = timezone.get_current_timezone()
+    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    finish = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return begin, finish
+
+
+def channel_mix(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Contacts per channel and direction between two dates (inclusive), every active
+    channel listed, in the policy's order. Two queries."""
+    begin, finish = _range(start, end)
+    counts = {
+        (row["channel_id"], row["direction"]): row["n"]
+        for row in Interaction.objects.filter(occurred_at__gte=begin, occurred_at__lt=finish)
+        .values("channel_id", "direction")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    rows = []
+    for channel in Channel.objects.all():
+        incoming = counts.get((channel.pk, Interaction.Direction.INCOMING), 0)
+        outgoing = counts.get((channel.pk, Interaction.Direction.OUTGOING), 0)
+        if not channel.is_active and not (incoming or outgoing):
+            continue
+        rows.append(
+            {
+                "channel": channel,
+                "incoming": incoming,
+                "outgoing": outgoing,
+                "total": incoming + outgoing,
+            }
+        )
+    return rows
+
+
+def monthly_contacts(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Contacts per month and channel: [{"month": date, "counts": {channel_id: n}, "total": n}]."""
+    begin, finish = _range(start, end)
+    months: dict[datetime.date, dict] = {}
+    for row in (
+        Interaction.objects.filter(occurred_at__gte=begin, occurred_at__lt=finish)
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month", "channel_id")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    ):
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        entry = months.setdefault(month, {"month": month, "counts": {}, "total": 0})
+        entry["counts"][row["channel_id"]] = row["n"]
+        entry["total"] += row["n"]
+    return list(months.values())
+
+
+def inquiries_answer_stats(start: datetime.date, end: datetime.date, now=None) -> dict:
+    """Incoming inquiries received between two dates that had an answer due (POL-7.1):
+    how many, answered on time, answered late, still open (and of those overdue), and
+    the median hours to answer."""
+    now = now or timezone.now()
+    begin, finish = _range(start, end)
+    inquiries = Interaction.objects.filter(
+        occurred_at__gte=begin, occurred_at__lt=finish, response_due_at__isnull=False
+    )
+    figures = inquiries.aggregate(
+        total=Count("id"),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        on_time=Count(
+            "id", filter=Q(answered_at__isnull=False, answered_at__lte=F("response_due_at"))
+        ),
+        open=Count("id", filter=Q(answered_at__isnull=True)),
+        overdue=Count("id", filter=Q(answered_at__isnull=True, response_due_at__lt=now)),
+    )
+    figures["late"] = figures["answered"] - figures["on_time"]
+    figures["on_time_rate"] = (
+        round(100 * figures["on_time"] / figures["answered"]) if figures["answered"] else None
+    )
+    durations = sorted(
+        (answered - occurred).total_seconds()
+        for occurred, answered in inquiries.filter(answered_at__isnull=False).values_list(
+            "occurred_at", "answered_at"
+        )
+    )
+    figures["median_hours"] = round(statistics.median(durations) / 3600, 1) if durations else None
+    return figures
+
+
+def request_channels(start: datetime.date, end: datetime.date) -> list[dict]:
+    """The channels support requests arrived through, submitted between two dates."""
+    from requests_app.models import SupportRequest
+
+    begin, finish = _range(start, end)
+    counts = dict(
+        SupportRequest.objects.filter(submitted_at__gte=begin, submitted_at__lt=finish)
+        .values_list("channel_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {"channel": channel, "requests": counts[channel.pk]}
+        for channel in Channel.objects.all()
+        if counts.get(channel.pk)
+    ]
+
+
+def indirect_reach(start: datetime.date, end: datetime.date) -> dict:
+    """Indirect beneficiaries reached between two dates (POL-3.2), from the platforms'
+    counts (no personal data) per channel, plus the indirect beneficiaries registered by
+    name in the period (e.g. lecture attendees). A reach period counts when it starts
+    within the dates."""
+    from beneficiaries.models import Beneficiary
+
+    per_channel = {
+        row["item__channel_id"]: row
+        for row in OutreachReach.objects.filter(period_start__gte=start, period_start__lte=end)
+        .values("item__channel_id")
+        .annotate(
+            views=Sum("views"),
+            reach=Sum("reach"),
+            engagements=Sum("engagements"),
+            downloads=Sum("downloads"),
+            items=Count("item_id", distinct=True),
+        )
+        .order_by()
+    }
+    rows = []
+    totals = {"views": 0, "reach": 0, "engagements": 0, "downloads": 0, "items": 0}
+    for channel in Channel.objects.all():
+        row = per_channel.get(channel.pk)
+        if not row:
+            continue
+        entry = {"channel": channel, **{key: row[key] or 0 for key in totals}}
+        for key in totals:
+            totals[key] += entry[key]
+        rows.append(entry)
+    begin, finish = _range(start, end)
+    registered = Beneficiary.objects.filter(
+        kind=Beneficiary.Kind.INDIRECT, created_at__gte=begin, created_at__lt=finish
+    ).count()
+    return {"channels": rows, "totals": totals, "registered_indirect": registered}
+
+
+def monthly_reach(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Reach per month (by the month a reach period starts in), all channels together."""
+    rows = []
+    for row in (
+        OutreachReach.objects.filter(period_start__gte=start, period_start__lte=end)
+        .annotate(month=TruncMonth("period_start"))
+        .values("month")
+        .annotate(views=Sum("views"), reach=Sum("reach"), engagements=Sum("engagements"))
+        .order_by("month")
+    ):
+        month = row["month"]
+        rows.append(
+            {**row, "month": month.date() if isinstance(month, datetime.datetime) else month}
+        )
+    return rows

@@ -665,6 +665,7 @@ class SupportRequestAdmin(ExportMixin, SimpleHistoryAdmin):
             if support_request.status == Status.VERIFICATION
             else [],
             "timeline": selectors.request_timeline(support_request),
+            "can_log_contact": user.has_perm("channels_app.add_interaction"),
             "applicant_note": selectors.latest_note_for_applicant(support_request),
             "can_verify": user.has_perm("requests_app.verify_supportrequest"),
             "can_research": support_request.status == Status.REFERRED_RESEARCH

@@ -1,12 +1,11 @@
 """Reads of requests shared by the back-office, the tracking page and the committee."""
 
 import datetime
-from itertools import chain
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import StatusChange, SupportRequest
+from .models import SupportRequest
 from .workflow import AWAITING_DECISION, OPEN_STATUSES, Status
 
 
@@ -42,23 +41,10 @@ def latest_note_for_applicant(support_request: SupportRequest) -> str:
     return change.note if change else ""
 
 
-def request_timeline(support_request: SupportRequest) -> list[dict]:
-    """Status changes, research reports, referrals and messages of one request, oldest first.
+def request_timeline(support_request: SupportRequest, kinds=None) -> list:
+    """Everything that happened with one request, oldest first: status changes, research
+    reports, referrals, messages, contacts and whatever other parts registered
+    (channels_app.timeline). A fixed number of queries whatever the length of the history."""
+    from channels_app.timeline import request_timeline as shared_timeline
 
-    A fixed number of queries whatever the length of the history."""
-    entries = []
-    for change in StatusChange.objects.filter(support_request=support_request).select_related(
-        "actor"
-    ):
-        entries.append({"kind": "status", "at": change.created_at, "object": change})
-    for report in support_request.research_reports.select_related("researcher"):
-        entries.append({"kind": "research", "at": report.created_at, "object": report})
-    for referral in support_request.referrals.select_related("created_by"):
-        entries.append({"kind": "referral", "at": referral.created_at, "object": referral})
-    from channels_app.selectors import notifications_for
-
-    for notification in notifications_for(support_request):
-        entries.append(
-            {"kind": "notification", "at": notification.created_at, "object": notification}
-        )
-    return sorted(chain(entries), key=lambda entry: entry["at"])
+    return shared_timeline(support_request, kinds=kinds)

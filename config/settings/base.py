@@ -201,6 +201,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 MUSTAFID_MAX_UPLOAD_MB = env.int("MUSTAFID_MAX_UPLOAD_MB", default=10)
+# Contacts and reach (issue #9): hours to answer an incoming inquiry (POL-7.1), and the
+# largest CSV of reach figures accepted.
+MUSTAFID_INQUIRY_ANSWER_HOURS = env.int("MUSTAFID_INQUIRY_ANSWER_HOURS", default=48)
+MUSTAFID_REACH_IMPORT_MAX_MB = env.int("MUSTAFID_REACH_IMPORT_MAX_MB", default=5)
 # The public address of the site, for links in SMS and e-mail (tracking page, surveys).
 MUSTAFID_PUBLIC_URL = env.str("MUSTAFID_PUBLIC_URL", default="http://127.0.0.1:8000")
 

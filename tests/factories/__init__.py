@@ -3,6 +3,7 @@
 from .beneficiaries import *  # noqa: F403
 from .channels_app import *  # noqa: F403
 from .committee import *  # noqa: F403
+from .contacts import *  # noqa: F403
 from .core import *  # noqa: F403
 from .dashboard import *  # noqa: F403
 from .policies import *  # noqa: F403

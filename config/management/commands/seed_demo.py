@@ -19,8 +19,8 @@ DEMO_MODULES = [
     "config.demo",
     "policies.demo",
     "beneficiaries.demo",
-    "channels_app.demo",
     "requests_app.demo",
+    "channels_app.demo",  # after the requests: demo contacts refer to them
     "satisfaction.demo",
 ]
 

@@ -1,0 +1,148 @@
+"""One chronological timeline of everything that happened with a beneficiary or a request.
+
+Each part of Mustafid registers its own source once (usually in its AppConfig.ready):
+
+    timeline_source_register(
+        "vote",
+        template="committee/timeline/vote.html",
+        for_request=lambda support_request: support_request.votes.select_related("member"),
+        for_beneficiary=lambda beneficiary: CommitteeVote.objects.filter(
+            support_request__beneficiary=beneficiary
+        ).select_related("member"),
+        at="cast_at",
+    )
+
+A source answers with a queryset (or any iterable) of records; ``at`` names the
+attribute holding the time. One query per source, whatever the length of the history,
+so the page's query count stays fixed."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    kind: str
+    template: str
+    for_request: Callable[[Any], Iterable] | None
+    for_beneficiary: Callable[[Any], Iterable] | None
+    at: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    at: Any
+    object: Any
+    template: str
+
+    # The request page's template reads entries as dicts (entry.kind, entry.object).
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+
+_SOURCES: dict[str, TimelineSource] = {}
+
+
+def timeline_source_register(
+    kind: str,
+    *,
+    template: str,
+    for_request: Callable[[Any], Iterable] | None = None,
+    for_beneficiary: Callable[[Any], Iterable] | None = None,
+    at: str = "created_at",
+) -> None:
+    """Add (or replace) one source of timeline entries."""
+    _SOURCES[kind] = TimelineSource(kind, template, for_request, for_beneficiary, at)
+
+
+def timeline_sources() -> list[TimelineSource]:
+    return list(_SOURCES.values())
+
+
+def _collect(records: Iterable, source: TimelineSource) -> list[TimelineEntry]:
+    read = attrgetter(source.at)
+    return [TimelineEntry(source.kind, read(record), record, source.template) for record in records]
+
+
+def _sorted(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    # Oldest first; a stable sort keeps each source's own order for equal times.
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def request_timeline(support_request, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
+    """``kinds`` limits the sources (e.g. the public tracking page shows no staff contacts)."""
+    wanted = set(kinds) if kinds is not None else None
+    entries: list[TimelineEntry] = []
+    for source in _SOURCES.values():
+        if wanted is not None and source.kind not in wanted:
+            continue
+        if source.for_request is not None:
+            entries.extend(_collect(source.for_request(support_request), source))
+    return _sorted(entries)
+
+
+def beneficiary_timeline(beneficiary, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
+    wanted = set(kinds) if kinds is not None else None
+    entries: list[TimelineEntry] = []
+    for source in _SOURCES.values():
+        if wanted is not None and source.kind not in wanted:
+            continue
+        if source.for_beneficiary is not None:
+            entries.extend(_collect(source.for_beneficiary(beneficiary), source))
+    return _sorted(entries)
+
+
+# -- this app's own sources: contacts and messages ------------------------------------------
+
+
+def _interactions_for_request(support_request):
+    from .models import Interaction
+
+    return (
+        Interaction.objects.filter(support_request=support_request)
+        .select_related("channel", "staff", "referred_to")
+        .order_by("occurred_at", "id")
+    )
+
+
+def _interactions_for_beneficiary(beneficiary):
+    from .models import Interaction
+
+    return (
+        Interaction.objects.filter(beneficiary=beneficiary)
+        .select_related("channel", "staff", "referred_to", "support_request")
+        .order_by("occurred_at", "id")
+    )
+
+
+def _notifications_for_request(support_request):
+    from .selectors import notifications_for
+
+    return notifications_for(support_request)
+
+
+def _notifications_for_beneficiary(beneficiary):
+    from .selectors import notifications_for_many
+
+    # The beneficiary's requests are read in the same query as their messages' filter.
+    requests = list(beneficiary.support_requests.only("pk"))
+    return notifications_for_many(requests)
+
+
+def register_default_sources() -> None:
+    timeline_source_register(
+        "interaction",
+        template="channels_app/timeline/interaction.html",
+        for_request=_interactions_for_request,
+        for_beneficiary=_interactions_for_beneficiary,
+        at="occurred_at",
+    )
+    timeline_source_register(
+        "notification",
+        template="channels_app/timeline/notification.html",
+        for_request=_notifications_for_request,
+        for_beneficiary=_notifications_for_beneficiary,
+    )
