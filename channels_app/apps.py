@@ -11,3 +11,17 @@ class ChannelsAppConfig(AppConfig):
         from .timeline import register_default_sources
 
         register_default_sources()
+
+        import config.dashboard.builtin  # noqa: F401 - declares the panels first
+        from config.dashboard.panels import register_panel
+
+        from .dashboard import contacts_source, indirect_reach_source
+
+        register_panel(
+            "contacts", source=contacts_source, permission="channels_app.view_interaction"
+        )
+        register_panel(
+            "indirect_reach",
+            source=indirect_reach_source,
+            permission="channels_app.view_outreachitem",
+        )

@@ -4,7 +4,7 @@ from channels_app.timeline import timeline_source_register
 
 
 def register() -> None:
-    from .models import Referral, ResearchReport, StatusChange
+    from .models import CommitteeVote, Referral, ResearchReport, ServiceDelivery, StatusChange
 
     timeline_source_register(
         "status",
@@ -45,6 +45,35 @@ def register() -> None:
         for_beneficiary=lambda b: (
             Referral.objects.filter(support_request__beneficiary=b)
             .select_related("created_by", "support_request")
+            .order_by("created_at", "pk")
+        ),
+    )
+    timeline_source_register(
+        "vote",
+        template="requests_app/timeline/vote.html",
+        at="cast_at",
+        for_request=lambda r: (
+            CommitteeVote.objects.filter(support_request=r)
+            .select_related("member", "meeting")
+            .order_by("cast_at", "pk")
+        ),
+        for_beneficiary=lambda b: (
+            CommitteeVote.objects.filter(support_request__beneficiary=b)
+            .select_related("member", "meeting", "support_request")
+            .order_by("cast_at", "pk")
+        ),
+    )
+    timeline_source_register(
+        "delivery",
+        template="requests_app/timeline/delivery.html",
+        for_request=lambda r: (
+            ServiceDelivery.objects.filter(support_request=r)
+            .select_related("delivered_by")
+            .order_by("created_at", "pk")
+        ),
+        for_beneficiary=lambda b: (
+            ServiceDelivery.objects.filter(support_request__beneficiary=b)
+            .select_related("delivered_by", "support_request")
             .order_by("created_at", "pk")
         ),
     )

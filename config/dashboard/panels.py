@@ -213,6 +213,9 @@ KNOWN_FIGURES = {
     "total": (_("Total"), INT),
     "overdue": (_("Overdue"), INT),
     "by_kind": (_("By kind"), INT),
+    "by_channel": (_("By channel"), INT),
+    "registered_indirect": (_("Indirect beneficiaries registered"), INT),
+    "inquiries_on_time": (_("Inquiries answered on time"), PERCENT),
     "reach": (_("People reached"), INT),
 }
 

@@ -57,3 +57,15 @@ def test_a_role_without_the_survey_permission_does_not_see_the_panel(client, res
     response = client.get(URL)
     if response.status_code == 200:
         assert 'id="panel-satisfaction"' not in response.text
+
+
+def test_contacts_and_indirect_reach_panels_read_the_contact_log(client, manager):
+    from tests.factories import InteractionFactory
+
+    InteractionFactory.create_batch(3)
+    client.force_login(manager)
+    panel = _panel(client.get(URL).text, "contacts")
+    assert "غير متاح بعد" not in panel
+    assert "<svg" in panel or "<table" in panel
+    panel = _panel(client.get(URL).text, "indirect_reach")
+    assert "غير متاح بعد" not in panel
