@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from beneficiaries import privacy
 from beneficiaries.models import AccessLog, Beneficiary
@@ -110,8 +110,12 @@ def test_the_defaults_are_stated():
         "access_log_years": 2,
         "notification_days": 365,
     }
-    periods = {p["key"]: p["period"] for p in privacy.retention_periods()}
+    with translation.override("en"):
+        periods = {p["key"]: p["period"] for p in privacy.retention_periods()}
     assert periods["notification_days"] == "365 days"
+    with translation.override("ar"):
+        periods = {p["key"]: p["period"] for p in privacy.retention_periods()}
+    assert periods["access_log_years"] == "سنتين"
 
 
 @override_settings(MUSTAFID_RETENTION={"access_log_years": 7})
@@ -197,3 +201,12 @@ def test_an_open_case_is_never_anonymised_by_retention_even_if_old(world):
     open_case = Beneficiary.objects.get(pk=world["open_case"].pk)
     assert open_case.name_ar == "طلب مفتوح"
     assert open_case.mobile
+
+
+@override_settings(MUSTAFID_RETENTION={"access_log_years": 0})
+def test_a_period_below_one_stops_the_command_with_a_clear_error(world):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="access_log_years"):
+        call_command("apply_retention", stdout=io.StringIO())
+    assert AccessLog.objects.count() == 2

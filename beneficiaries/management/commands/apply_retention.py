@@ -2,7 +2,7 @@
 has outlived its period, delete old access-log entries and erase the text of old
 messages, keeping every figure the reports count. Run it daily (cron, systemd timer)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from beneficiaries import privacy
 
@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only list what would change.")
 
     def handle(self, *args, **options):
-        periods = privacy.retention_settings()
+        try:
+            periods = privacy.retention_settings()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         for key, value in periods.items():
             self.stdout.write(f"retention {key} = {value}")
         if options["dry_run"]:
