@@ -355,3 +355,23 @@ def test_the_roles_get_the_privacy_permissions(officer, manager, auditor, resear
     assert not auditor.has_perm("beneficiaries.change_datasubjectrequest")
     assert not auditor.has_perm("beneficiaries.anonymise_beneficiary")
     assert not researcher.has_perm("beneficiaries.view_datasubjectrequest")
+
+
+def test_the_step_pages_open_in_arabic_and_warn_before_a_deletion(client, manager):
+    dsr = DataSubjectRequestFactory(kind="deletion", verified=True)
+    client.force_login(manager)
+    html = client.get(step_url(dsr, "complete")).content.decode()
+    assert 'dir="rtl"' in html
+    assert "الرد على طلب الإتلاف يخفي هوية المستفيد" in html
+    assert client.get(step_url(dsr, "unknown")).status_code == 403
+
+
+def test_the_queue_links_to_the_record_of_processing_and_the_breach_register(
+    client, manager, officer
+):
+    client.force_login(manager)
+    html = client.get(QUEUE).content.decode()
+    assert ROPA in html and BREACHES in html
+    client.force_login(officer)
+    html = client.get(QUEUE).content.decode()
+    assert ROPA not in html and BREACHES not in html
