@@ -750,6 +750,9 @@ class RetentionPlan:
 
     beneficiaries_closed: list[Beneficiary]
     beneficiaries_inactive: list[Beneficiary]
+    # All that have expired; the lists above hold at most ``limit`` of them.
+    closed_count: int
+    inactive_count: int
     access_log_count: int
     notification_count: int
     cutoffs: dict[str, datetime.datetime]
@@ -760,7 +763,12 @@ class RetentionPlan:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.beneficiaries or self.access_log_count or self.notification_count)
+        return not (
+            self.closed_count
+            or self.inactive_count
+            or self.access_log_count
+            or self.notification_count
+        )
 
 
 def _retainable_beneficiaries():
@@ -778,7 +786,11 @@ def _retainable_beneficiaries():
     )
 
 
-def retention_plan(*, now: datetime.datetime | None = None) -> RetentionPlan:
+def retention_plan(
+    *, now: datetime.datetime | None = None, limit: int | None = None
+) -> RetentionPlan:
+    """What has expired now; at most ``limit`` beneficiaries of each kind are listed
+    (a first run on an old database does the rest over the following days)."""
     from channels_app.models import Notification
     from requests_app.models import SupportRequest
     from requests_app.workflow import OPEN_STATUSES
@@ -815,8 +827,10 @@ def retention_plan(*, now: datetime.datetime | None = None) -> RetentionPlan:
         .order_by("id")
     )
     return RetentionPlan(
-        beneficiaries_closed=list(closed),
-        beneficiaries_inactive=list(inactive),
+        beneficiaries_closed=list(closed[:limit]),
+        beneficiaries_inactive=list(inactive[:limit]),
+        closed_count=closed.count(),
+        inactive_count=inactive.count(),
         access_log_count=AccessLog.objects.filter(at__lt=cutoffs["access_log_years"]).count(),
         notification_count=_expired_notifications(Notification, cutoffs).count(),
         cutoffs=cutoffs,
@@ -839,13 +853,15 @@ class RetentionResult:
     notifications_erased: int
 
 
-def retention_apply(*, now: datetime.datetime | None = None, actor=None) -> RetentionResult:
+def retention_apply(
+    *, now: datetime.datetime | None = None, actor=None, limit: int | None = None
+) -> RetentionResult:
     """Anonymise and delete what has outlived its retention period. Each beneficiary is
     its own transaction: one that cannot be anonymised (a request opened meanwhile) is
     skipped and reported, the rest go on."""
     from channels_app.models import Notification
 
-    plan = retention_plan(now=now)
+    plan = retention_plan(now=now, limit=limit)
     anonymised, skipped = [], []
     for beneficiary in plan.beneficiaries:
         try:

@@ -172,6 +172,11 @@ def test_only_a_manager_answers_a_deletion(officer, manager):
     privacy.data_subject_request_complete(dsr=dsr, actor=manager)
     dsr.beneficiary.refresh_from_db()
     assert dsr.beneficiary.status == Beneficiary.Status.ANONYMISED
+    dsr.refresh_from_db()
+    assert dsr.status == DataSubjectRequest.Status.COMPLETED and dsr.outcome
+    # What the person wrote in the request goes too, from its history as well.
+    assert dsr.details == ""
+    assert not dsr.history.exclude(details="").exists()
 
 
 # --- anonymisation ----------------------------------------------------------------------

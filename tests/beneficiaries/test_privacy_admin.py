@@ -375,3 +375,10 @@ def test_the_queue_links_to_the_record_of_processing_and_the_breach_register(
     client.force_login(officer)
     html = client.get(QUEUE).content.decode()
     assert ROPA not in html and BREACHES not in html
+
+
+def test_the_add_form_opens_for_an_officer(client, officer):
+    client.force_login(officer)
+    response = client.get(reverse("admin:beneficiaries_datasubjectrequest_add"))
+    assert response.status_code == 200
+    assert 'name="received_at_0"' in response.content.decode()

@@ -210,3 +210,13 @@ def test_a_period_below_one_stops_the_command_with_a_clear_error(world):
     with pytest.raises(CommandError, match="access_log_years"):
         call_command("apply_retention", stdout=io.StringIO())
     assert AccessLog.objects.count() == 2
+
+
+def test_the_limit_spreads_a_large_backlog_over_several_runs(world):
+    second = BeneficiaryFactory()
+    _age(second, NOW - datetime.timedelta(days=3 * 366))
+    assert privacy.retention_plan().inactive_count == 2
+    call_command("apply_retention", "--limit", "1", stdout=io.StringIO())
+    assert privacy.retention_plan().inactive_count == 1
+    call_command("apply_retention", "--limit", "1", stdout=io.StringIO())
+    assert privacy.retention_plan().is_empty

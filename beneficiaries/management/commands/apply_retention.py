@@ -18,6 +18,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only list what would change.")
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=5000,
+            help="Anonymise at most this many beneficiaries of each kind per run (default "
+            "5000); the rest follow on the next days.",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -27,14 +34,22 @@ class Command(BaseCommand):
         for key, value in periods.items():
             self.stdout.write(f"retention {key} = {value}")
         if options["dry_run"]:
-            plan = privacy.retention_plan()
-            self._list("would anonymise (requests finished)", plan.beneficiaries_closed)
-            self._list("would anonymise (never a request)", plan.beneficiaries_inactive)
+            plan = privacy.retention_plan(limit=SHOWN)
+            self._list(
+                "would anonymise (requests finished)", plan.beneficiaries_closed, plan.closed_count
+            )
+            self._list(
+                "would anonymise (never a request)",
+                plan.beneficiaries_inactive,
+                plan.inactive_count,
+            )
             self.stdout.write(f"would delete {plan.access_log_count} access-log entries")
             self.stdout.write(f"would erase the text of {plan.notification_count} messages")
             self.stdout.write("dry run: nothing was changed")
             return
-        result = privacy.retention_apply()
+        if options["limit"] < 1:
+            raise CommandError("--limit must be at least 1.")
+        result = privacy.retention_apply(limit=options["limit"])
         self.stdout.write(f"anonymised {len(result.anonymised)} beneficiaries")
         for number in result.anonymised[:SHOWN]:
             self.stdout.write(f"  {number}")
@@ -43,9 +58,9 @@ class Command(BaseCommand):
         self.stdout.write(f"deleted {result.access_log_deleted} access-log entries")
         self.stdout.write(f"erased the text of {result.notifications_erased} messages")
 
-    def _list(self, title: str, beneficiaries) -> None:
-        self.stdout.write(f"{title}: {len(beneficiaries)}")
-        for beneficiary in beneficiaries[:SHOWN]:
+    def _list(self, title: str, beneficiaries, total: int) -> None:
+        self.stdout.write(f"{title}: {total}")
+        for beneficiary in beneficiaries:
             self.stdout.write(f"  {beneficiary.file_number or beneficiary.pk}")
-        if len(beneficiaries) > SHOWN:
-            self.stdout.write(f"  … and {len(beneficiaries) - SHOWN} more")
+        if total > len(beneficiaries):
+            self.stdout.write(f"  … and {total - len(beneficiaries)} more")
