@@ -3,6 +3,7 @@ clock, identity verification and answers; the beneficiary's data export (HTML to
 or save as PDF, and JSON); the record of processing activities; the breach register
 with its 72-hour clock; and staff withdrawal of consents."""
 
+import datetime
 import json
 
 from django import forms
@@ -19,6 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from config.hijri import dual_date_html
 
 from . import privacy, selectors
 from .models import AccessLog, BreachRecord, Consent, DataSubjectRequest
@@ -390,6 +393,20 @@ class DataSubjectRequestAdmin(SimpleHistoryAdmin):
             return render(request, "admin/beneficiaries/privacy/processing_record.html", context)
 
 
+def _cell(value):
+    """A value as the person reads it: dates in Hijri and Gregorian, yes/no."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value)
+        return format_html(
+            '{} <span dir="ltr">{}</span>', dual_date_html(local.date()), f"{local:%H:%M}"
+        )
+    if isinstance(value, datetime.date):
+        return dual_date_html(value)
+    return value
+
+
 def _displayable(export: list[dict]) -> list[dict]:
     """Sections as headers + rows of cells for the HTML page."""
     sections = []
@@ -404,8 +421,8 @@ def _displayable(export: list[dict]) -> list[dict]:
                 "label": section["label"],
                 "single": single,
                 "headers": [section["labels"].get(key, key) for key in keys],
-                "rows": [[row.get(key) for key in keys] for row in rows],
-                "pairs": [(section["labels"].get(k, k), rows[0].get(k)) for k in keys]
+                "rows": [[_cell(row.get(key)) for key in keys] for row in rows],
+                "pairs": [(section["labels"].get(k, k), _cell(rows[0].get(k))) for k in keys]
                 if single and rows
                 else [],
             }

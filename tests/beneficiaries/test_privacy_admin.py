@@ -158,6 +158,7 @@ def test_the_export_needs_a_verified_identity_and_the_sensitive_data_permission(
     assert dsr.beneficiary.name_ar in html
     assert 'dir="rtl"' in html
     assert "سجل المستفيد" in html and "سجل الاطلاع" in html
+    assert 'class="dual-date"' in html and "هـ" in html  # dates in Hijri and Gregorian
     response = client.get(json_url)
     data = json.loads(response.content)
     assert response["Content-Disposition"].startswith("attachment")

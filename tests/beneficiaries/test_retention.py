@@ -220,3 +220,18 @@ def test_the_limit_spreads_a_large_backlog_over_several_runs(world):
     assert privacy.retention_plan().inactive_count == 1
     call_command("apply_retention", "--limit", "1", stdout=io.StringIO())
     assert privacy.retention_plan().is_empty
+
+
+@override_settings(MUSTAFID_RETENTION={"notification_days": 90})
+def test_the_privacy_notice_shows_the_periods_in_force_in_both_languages():
+    from django.template import Context, Template
+
+    page = Template("{% load privacy_tags %}{% retention_periods_list %}")
+    with translation.override("ar"):
+        arabic = page.render(Context())
+    with translation.override("en"):
+        english = page.render(Context())
+    assert "سجل الاطلاع (من فتح أي ملف): يُحذف بعد سنتين" in arabic
+    assert "90 يومًا" in arabic
+    assert "erased after (the count remains) 90 days" in english
+    assert "5 years" in english
