@@ -651,3 +651,6 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import privacy_admin  # noqa: E402, F401  (PDPL: requests, breaches, consents)

@@ -674,3 +674,218 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_action_display()} · {self.beneficiary_id}"
+
+
+# --- Privacy (PDPL): data-subject requests and the breach register -------------------
+
+
+class DataSubjectRequest(models.Model):
+    """A beneficiary's request under the PDPL: a copy of everything held about them, a
+    correction, or deletion — answered within 30 days, once extendable with a reason,
+    and only after staff have verified who is asking."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access: a copy of their data")
+        CORRECTION = "correction", _("Correction")
+        DELETION = "deletion", _("Deletion (anonymisation)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        COMPLETED = "completed", _("Completed")
+        REFUSED = "refused", _("Refused")
+
+    class VerificationMethod(models.TextChoices):
+        IN_PERSON = "in_person", _("In person, identity document seen")
+        PHONE = "phone", _("Phone call to the registered mobile, identity number confirmed")
+        TRACKING = "tracking", _("Reference number and identity number on the tracking page")
+        WRITTEN = "written", _("Signed letter with a copy of the identity document")
+        OTHER = "other", _("Other (described in the note)")
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        related_name="data_subject_requests",
+        verbose_name=_("beneficiary"),
+    )
+    kind = models.CharField(_("request"), max_length=12, choices=Kind)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.OPEN, editable=False
+    )
+    details = models.TextField(
+        _("what was asked"),
+        blank=True,
+        help_text=_("For a correction: which data is wrong and what it should be."),
+    )
+    channel = models.ForeignKey(
+        "channels_app.Channel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received through"),
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    due_at = models.DateTimeField(_("answer due"), editable=False)
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True, editable=False)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True, editable=False)
+    verified_at = models.DateTimeField(
+        _("identity verified at"), null=True, blank=True, editable=False
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("identity verified by"),
+    )
+    verification_method = models.CharField(
+        _("how the identity was verified"),
+        max_length=12,
+        choices=VerificationMethod,
+        blank=True,
+        editable=False,
+    )
+    verification_note = models.CharField(
+        _("verification note"), max_length=300, blank=True, editable=False
+    )
+    closed_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    outcome = models.TextField(
+        _("answer"),
+        blank=True,
+        editable=False,
+        help_text=_("What was done, or why it was refused."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+        ordering = ["due_at", "id"]
+        permissions = [
+            ("anonymise_beneficiary", _("Can anonymise a beneficiary (answer a deletion request)")),
+            ("view_processing_record", _("Can see the record of processing activities")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_at__gte=models.F("received_at")),
+                name="dsr_due_after_received",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extended_at__isnull=True) | ~models.Q(extension_reason=""),
+                name="dsr_extension_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at", "id"], name="dsr_due"),
+            models.Index(fields=["status", "due_at"], name="dsr_status_due"),
+            models.Index(fields=["beneficiary", "status"], name="dsr_by_beneficiary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.beneficiary_id} ({self.received_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def was_extended(self) -> bool:
+        return self.extended_at is not None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and (now or timezone.now()) > self.due_at
+
+
+class BreachRecord(models.Model):
+    """A personal-data breach: what happened, whom it touched, and when the regulator
+    (SDAIA) and the people affected were told — the regulator within 72 hours."""
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
+
+    REGULATOR_HOURS = 72
+
+    detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
+    description = models.TextField(_("what happened"))
+    data_categories = models.TextField(
+        _("data categories"), help_text=_("Which kinds of personal data were involved.")
+    )
+    people_affected = models.PositiveIntegerField(_("people affected (estimate)"), default=0)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity)
+    regulator_notified_at = models.DateTimeField(_("regulator notified at"), null=True, blank=True)
+    people_notified_at = models.DateTimeField(_("people notified at"), null=True, blank=True)
+    actions = models.TextField(_("actions taken"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("personal-data breach")
+        verbose_name_plural = _("breach register")
+        ordering = ["-detected_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(regulator_notified_at__isnull=True)
+                | models.Q(regulator_notified_at__gte=models.F("detected_at")),
+                name="breach_notified_after_detected",
+                violation_error_message=_(
+                    "The regulator cannot have been notified before the breach was detected."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["-detected_at", "-id"], name="breach_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.detected_at:%Y-%m-%d} — {self.get_severity_display()}"
+
+    @property
+    def regulator_due_at(self) -> datetime.datetime:
+        return self.detected_at + datetime.timedelta(hours=self.REGULATOR_HOURS)
+
+    def regulator_overdue(self, now=None) -> bool:
+        """Not yet notified and past the 72 hours, or notified after them."""
+        if self.regulator_notified_at is not None:
+            return self.regulator_notified_at > self.regulator_due_at
+        return (now or timezone.now()) > self.regulator_due_at
+
+    def regulator_hours_left(self, now=None) -> float | None:
+        if self.regulator_notified_at is not None:
+            return None
+        return (self.regulator_due_at - (now or timezone.now())).total_seconds() / 3600

@@ -13,6 +13,8 @@ GRANTS = {
     "relations_officer": [
         *_perms("view", "add", "change"),
         "beneficiaries.view_sensitive_data",
+        # PDPL: officers receive and handle data-subject requests and withdraw consents.
+        *_perms("view", "add", "change", models=["datasubjectrequest"]),
     ],
     "social_researcher": _perms("view"),
     "committee_member": _perms("view", models=["beneficiary", "householdmember"]),
@@ -20,5 +22,10 @@ GRANTS = {
         *_perms("view", "add", "change"),
         "beneficiaries.view_sensitive_data",
         "beneficiaries.view_accesslog",
+        # PDPL: requests (deletion included), the record of processing, the breach register.
+        *_perms("view", "add", "change", models=["datasubjectrequest", "breachrecord"]),
+        "beneficiaries.anonymise_beneficiary",
+        "beneficiaries.view_processing_record",
     ],
 }
+# The auditor reads the new records through config.roles (every view_ permission).

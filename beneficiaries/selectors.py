@@ -59,3 +59,22 @@ def beneficiaries_with_expired_documents(
             ).exclude(status=BeneficiaryDocument.Status.REJECTED)
         )
     )
+
+
+# Withdrawing either of these stops every message to the person (PDPL).
+_MESSAGING_CONSENTS = ("contact", "data_processing")
+
+
+def beneficiary_has_withdrawn_consent(beneficiary) -> bool:
+    """The person withdrew their consent to be contacted or to have their data processed
+    (the latest consent of that purpose is withdrawn), or the record is anonymised."""
+    if beneficiary.status == Beneficiary.Status.ANONYMISED:
+        return True
+    latest: dict[str, bool] = {}
+    for purpose, withdrawn_at in (
+        beneficiary.consents.filter(purpose__in=_MESSAGING_CONSENTS)
+        .order_by("-given_at", "-pk")
+        .values_list("purpose", "withdrawn_at")
+    ):
+        latest.setdefault(purpose, withdrawn_at is not None)
+    return any(latest.values())

@@ -12,6 +12,10 @@ class ChannelsAppConfig(AppConfig):
 
         register_default_sources()
 
+        from . import privacy
+
+        privacy.register()  # the contact log in the data export and anonymisation
+
         import config.dashboard.builtin  # noqa: F401 - declares the panels first
         from config.dashboard.panels import register_panel
 

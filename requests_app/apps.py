@@ -10,3 +10,7 @@ class RequestsAppConfig(AppConfig):
         from .timeline import register
 
         register()  # status changes, research reports, referrals in the shared timeline
+
+        from . import privacy
+
+        privacy.register()  # decisions, deliveries in the data export; their anonymisation

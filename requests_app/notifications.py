@@ -42,15 +42,11 @@ def recipient_for(beneficiary):
 
 
 def has_opted_out(beneficiary) -> bool:
-    """The beneficiary withdrew their consent to be contacted (PDPL) and has not given it again."""
-    from beneficiaries.models import Consent
+    """The beneficiary withdrew their consent to be contacted or to processing (PDPL) and
+    has not given it again, or their record is anonymised."""
+    from beneficiaries.selectors import beneficiary_has_withdrawn_consent
 
-    latest = (
-        beneficiary.consents.filter(purpose=Consent.Purpose.CONTACT)
-        .order_by("-given_at", "-pk")
-        .first()
-    )
-    return latest is not None and latest.withdrawn_at is not None
+    return beneficiary_has_withdrawn_consent(beneficiary)
 
 
 def message_context(

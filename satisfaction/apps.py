@@ -7,6 +7,9 @@ class SatisfactionConfig(AppConfig):
     verbose_name = _("Satisfaction, complaints and suggestions")
 
     def ready(self):
+        from . import privacy
+
+        privacy.register()  # feedback and named survey answers: data export, anonymisation
         import config.dashboard.builtin  # noqa: F401 - declares the panels first
         from config.dashboard.panels import register_panel
 

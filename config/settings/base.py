@@ -1,5 +1,6 @@
 """Settings every environment shares. Safe, working defaults for a laptop."""
 
+import json
 from datetime import timedelta
 
 from django.utils.csp import CSP
@@ -205,6 +206,10 @@ MUSTAFID_MAX_UPLOAD_MB = env.int("MUSTAFID_MAX_UPLOAD_MB", default=10)
 # largest CSV of reach figures accepted.
 MUSTAFID_INQUIRY_ANSWER_HOURS = env.int("MUSTAFID_INQUIRY_ANSWER_HOURS", default=48)
 MUSTAFID_REACH_IMPORT_MAX_MB = env.int("MUSTAFID_REACH_IMPORT_MAX_MB", default=5)
+# Retention periods (beneficiaries/privacy.py RETENTION_DEFAULTS: finished beneficiaries
+# 5 years, never-a-request registrations 2 years, access log 2 years, message text 365
+# days); override any of them, e.g. MUSTAFID_RETENTION='{"access_log_years": 3}'.
+MUSTAFID_RETENTION = json.loads(env.str("MUSTAFID_RETENTION", default="") or "{}")
 # The public address of the site, for links in SMS and e-mail (tracking page, surveys).
 MUSTAFID_PUBLIC_URL = env.str("MUSTAFID_PUBLIC_URL", default="http://127.0.0.1:8000")
 

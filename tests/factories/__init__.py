@@ -8,5 +8,6 @@ from .core import *  # noqa: F403
 from .dashboard import *  # noqa: F403
 from .policies import *  # noqa: F403
 from .portal import *  # noqa: F403
+from .privacy import *  # noqa: F403
 from .requests_app import *  # noqa: F403
 from .satisfaction import *  # noqa: F403
