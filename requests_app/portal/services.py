@@ -464,3 +464,27 @@ def applicant_update_review(*, update: ApplicantUpdate, actor, apply: bool) -> A
     update.reviewed_at = timezone.now()
     update.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     return update
+
+
+@transaction.atomic
+def portal_stop_messages(*, beneficiary) -> None:
+    """Withdraw the consent to be contacted, as the applicant asked on /track/. With no
+    contact consent on record, one is recorded as given and withdrawn at once, so the
+    withdrawal itself is on record with its time."""
+    from beneficiaries.models import Consent
+    from beneficiaries.services import consent_record, consent_withdraw
+
+    note = "withdrawn by the applicant on /track/"
+    active = list(
+        Consent.objects.select_for_update().filter(
+            beneficiary=beneficiary, purpose=Consent.Purpose.CONTACT, withdrawn_at__isnull=True
+        )
+    )
+    if not active:
+        active = [
+            consent_record(
+                beneficiary=beneficiary, purpose=Consent.Purpose.CONTACT, text_version="track"
+            )
+        ]
+    for consent in active:
+        consent_withdraw(consent=consent, note=note)

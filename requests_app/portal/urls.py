@@ -12,5 +12,6 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/documents/", views.track_documents, name="track-documents"),
     path("track/withdraw/", views.track_withdraw, name="track-withdraw"),
+    path("track/stop-messages/", views.track_stop_messages, name="track-stop-messages"),
     path("track/leave/", views.track_leave, name="track-leave"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beneficiaries.models import BeneficiaryDocument
+from beneficiaries.selectors import beneficiary_has_withdrawn_consent
 from config.ratelimit import client_ip, rate_limited
 from policies.models import PolicyDocument
 
@@ -454,6 +455,7 @@ def _track_page(request, support_request, *, withdraw_form=None, documents_form=
             "missing": missing,
             "needs_info_note": needs_info_note,
             "decision": decision,
+            "messages_stopped": beneficiary_has_withdrawn_consent(support_request.beneficiary),
             "documents_form": documents_form,
             "withdraw_form": (withdraw_form or WithdrawForm()) if can_withdraw else None,
             "days_left": support_request.days_left(),
@@ -556,6 +558,24 @@ def track_withdraw(request):
             messages.success(request, _("Your request was withdrawn."))
             return redirect("track")
     return _track_page(request, support_request, withdraw_form=form)
+
+
+@never_cache
+@require_POST
+def track_stop_messages(request):
+    """The applicant withdraws their consent to be contacted (PDPL): no more SMS or e-mail
+    from the association; the request goes on and /track/ keeps showing where it stands."""
+    support_request = _tracked_or_form(request)
+    if support_request is None:
+        return redirect("track")
+    if rate_limited(request, "track"):
+        return _too_many(request)
+    services.portal_stop_messages(beneficiary=support_request.beneficiary)
+    messages.success(
+        request,
+        _("Done: the association will send you no more messages. Check this page for news."),
+    )
+    return redirect("track")
 
 
 @require_POST

@@ -47,7 +47,13 @@ def person(manager):
     FeedbackFactory(support_request=request, message="شكرًا لكم", name="أم خالد")
     invitation = SurveyInvitationFactory(beneficiary=beneficiary, support_request=request)
     answers = {
-        f"q{q.pk}": {"rating": "5", "nps": "9", "yes_no": "1", "choice": "1", "text": "خدمة ممتازة"}[q.kind]
+        f"q{q.pk}": {
+            "rating": "5",
+            "nps": "9",
+            "yes_no": "1",
+            "choice": "1",
+            "text": "خدمة ممتازة",
+        }[q.kind]
         for q in invitation.survey.questions.all()
     }
     survey_response_record(invitation=invitation, answers=answers, anonymous=False)

@@ -188,3 +188,32 @@ def test_the_status_page_reads_a_bounded_number_of_queries(
     _open(client, support_request)
     with django_assert_max_num_queries(12):
         client.get("/track/")
+
+
+def test_the_applicant_stops_messages_from_the_tracking_page(client, support_request, officer):
+    from beneficiaries.models import Consent
+    from beneficiaries.selectors import beneficiary_has_withdrawn_consent
+    from channels_app.sms import outbox
+
+    _open(client, support_request)
+    page = client.get("/track/").content.decode()
+    assert "إيقاف الرسائل" in page
+    response = client.post("/track/stop-messages/")
+    assert response.status_code == 302
+    beneficiary = support_request.beneficiary
+    assert beneficiary_has_withdrawn_consent(beneficiary)
+    consent = Consent.objects.get(beneficiary=beneficiary, purpose="contact")
+    assert consent.withdrawn_at is not None and "/track/" in consent.withdrawal_note
+    assert "لا نرسل إليك أي رسائل" in client.get("/track/").content.decode()
+    # The request goes on, silently: the next move sends no SMS.
+    outbox.clear()
+    support_request_start_verification(support_request=support_request, actor=officer)
+    assert not outbox
+
+
+def test_stopping_messages_needs_the_tracking_cookie(client, support_request):
+    response = client.post("/track/stop-messages/")
+    assert response.status_code == 302
+    from beneficiaries.selectors import beneficiary_has_withdrawn_consent
+
+    assert not beneficiary_has_withdrawn_consent(support_request.beneficiary)
