@@ -17,7 +17,9 @@ GRANTS = {
         *_perms("view", "add", "change", models=["datasubjectrequest"]),
     ],
     "social_researcher": _perms("view"),
-    "committee_member": _perms("view", models=["beneficiary", "householdmember"]),
+    # Committee members read the people in their own committee's cases, in the case file
+    # (/committee/); the registry itself is not theirs to browse (POL-7.4).
+    "committee_member": [],
     "manager": [
         *_perms("view", "add", "change"),
         "beneficiaries.view_sensitive_data",

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from beneficiaries.models import SENSITIVE_PERMISSION
+
 from .models import ServiceDelivery
 
 _EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -17,7 +19,12 @@ _EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".p
 def delivery_proof(request, pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("requests_app.view_servicedelivery"):
+    # A receipt or transfer slip is a private file like the registry's documents: it
+    # needs the sensitive-data permission too (the auditor reads lists, not files).
+    if not (
+        request.user.has_perm("requests_app.view_servicedelivery")
+        and request.user.has_perm(SENSITIVE_PERMISSION)
+    ):
         raise PermissionDenied
     delivery = get_object_or_404(ServiceDelivery, pk=pk)
     if not delivery.proof or delivery.proof_content_type not in _EXTENSIONS:

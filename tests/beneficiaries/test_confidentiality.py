@@ -49,7 +49,7 @@ def test_the_officer_sees_the_sensitive_fields(client, officer, person):
         assert secret in response.text
 
 
-@pytest.mark.parametrize("persona", ["auditor", "researcher", "committee_member"])
+@pytest.mark.parametrize("persona", ["auditor", "researcher"])
 def test_readers_without_the_permission_see_the_record_but_not_its_sensitive_fields(
     client, request, persona, person
 ):

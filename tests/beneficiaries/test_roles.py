@@ -23,7 +23,13 @@ def test_the_auditor_reads_everything_but_sensitive_data(auditor):
     assert not auditor.has_perm("beneficiaries.change_beneficiary")
 
 
-def test_the_researcher_and_committee_read_without_sensitive_data(researcher, committee_member):
-    for user in (researcher, committee_member):
-        assert user.has_perm("beneficiaries.view_beneficiary")
-        assert not user.has_perm("beneficiaries.view_sensitive_data")
+def test_the_researcher_reads_without_sensitive_data(researcher):
+    assert researcher.has_perm("beneficiaries.view_beneficiary")
+    assert not researcher.has_perm("beneficiaries.view_sensitive_data")
+
+
+def test_committee_members_read_people_only_in_their_case_files(committee_member):
+    # Not the registry: a member sees the people of their own committee's cases, in the
+    # case file (tests/core/test_object_access.py covers another committee's member).
+    assert not committee_member.has_perm("beneficiaries.view_beneficiary")
+    assert not committee_member.has_perm("beneficiaries.view_sensitive_data")
