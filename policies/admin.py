@@ -173,6 +173,14 @@ class PolicyDocumentAdmin(RecordHistoryAdmin):
     search_fields = ["title_ar", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     ordering = ["position", "id"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A document the board ever approved is part of the record: retire it instead.
+        # Only a document that never left draft can go, one at a time (no bulk delete).
+        if obj is None or obj.versions.exclude(status=PolicyVersion.Status.DRAFT).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     inlines = [PolicyVersionInline]
     actions = ["new_draft"]
 
