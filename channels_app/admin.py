@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.dashboard.exports import ExportMixin
 from config.hijri import dual_date_html
 
 from .forms import InteractionLogForm, InteractionReferForm, PeriodForm, ReachUploadForm
@@ -413,7 +414,7 @@ def _error_text(exc) -> str:
 
 
 @admin.register(Interaction)
-class InteractionAdmin(SimpleHistoryAdmin):
+class InteractionAdmin(ExportMixin, SimpleHistoryAdmin):
     """The contact log. Contacts are logged through the quick form (which calls the
     service); a logged contact is read-only, answered and referred by buttons."""
 
@@ -435,7 +436,20 @@ class InteractionAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     ordering = ["-occurred_at", "-id"]
     autocomplete_fields = ["beneficiary", "support_request"]
-    actions = ["mark_answered"]
+    actions = ["mark_answered", "export_csv", "export_xlsx"]
+    export_fields = [
+        "occurred_at",
+        "channel__name_ar",
+        "direction",
+        "category",
+        "beneficiary__file_number",
+        "support_request__reference",
+        "response_due_at",
+        "answered_at",
+        "staff__username",
+    ]
+    # What was said, and who said it when not registered, only for those who may see it.
+    export_sensitive_fields = ["summary", "contact_name", "contact_detail"]
     change_form_template = "admin/channels_app/interaction/change_form.html"
     change_list_template = "admin/channels_app/interaction/change_list.html"
     readonly_fields = [

@@ -166,9 +166,21 @@ def scenarios() -> list[Scenario]:
                 expect=(200, 404),
             ),
         ]
-    if _reverse_or_none("dashboard"):
+    if _reverse_or_none("committee:case", 1):
         items.append(
-            Scenario("/dashboard/", lambda c: reverse("dashboard"), user="manager", target_ms=150)
+            Scenario(
+                "/committee/ case file",
+                lambda c: reverse("committee:case", args=[c["committee_case_id"]]),
+                user="committee1",
+                target_ms=40,
+                expect=(200, 404),
+            )
+        )
+    if _reverse_or_none("dashboard:index"):
+        items.append(
+            Scenario(
+                "/dashboard/", lambda c: reverse("dashboard:index"), user="manager", target_ms=150
+            )
         )
     return items
 
@@ -180,12 +192,14 @@ def context() -> dict:
 
     beneficiary = Beneficiary.objects.filter(kind="direct").order_by("-pk").first()
     support_request = SupportRequest.objects.order_by("-pk").first()
+    case = SupportRequest.objects.filter(status="committee_review").order_by("-pk").first()
     total = Beneficiary.objects.count()
     # A common Arabic first name, typed with a hamza variant the search must fold.
     name_query = "احمد"
     return {
         "beneficiary_id": beneficiary.pk if beneficiary else 0,
         "request_id": support_request.pk if support_request else 0,
+        "committee_case_id": case.pk if case else 0,
         "name_query": name_query,
         "deep_page": max(1, total // 100 // 2),
         "rows": total,

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.dashboard.exports import ExportMixin
+
 from .admin import SupportRequestAdmin
 from .delivery import delivery_record, program_run_end
 from .models import ProgramRun, ServiceDelivery
@@ -60,7 +62,7 @@ class ServiceDeliveryForm(forms.ModelForm):
 
 
 @admin.register(ServiceDelivery)
-class ServiceDeliveryAdmin(admin.ModelAdmin):
+class ServiceDeliveryAdmin(ExportMixin, admin.ModelAdmin):
     form = ServiceDeliveryForm
     list_display = ["support_request", "kind", "amount", "quantity", "delivered_on", "delivered_by"]
     list_filter = ["kind", "delivered_on"]
@@ -70,6 +72,18 @@ class ServiceDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["support_request__reference", "reference"]
     date_hierarchy = None
     ordering = ["-delivered_on", "-id"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "support_request__reference",
+        "support_request__program__name_ar",
+        "kind",
+        "amount",
+        "quantity",
+        "delivered_on",
+        "delivered_by__username",
+        "reference",
+    ]
+    export_sensitive_fields = ["iban"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

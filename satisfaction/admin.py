@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.dashboard.exports import ExportMixin
+
 from .models import (
     Feedback,
     FeedbackStatus,
@@ -243,7 +245,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ExportMixin, admin.ModelAdmin):
     form = FeedbackAdminForm
     list_display = ["code", "kind", "status", "due", "channel", "assigned_to", "created_at"]
     list_filter = [OpenFilter, "kind", "status", "channel"]
@@ -251,6 +253,17 @@ class FeedbackAdmin(admin.ModelAdmin):
     show_full_result_count = False
     search_fields = ["tracking_code"]
     ordering = ["due_on", "id"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "tracking_code",
+        "kind",
+        "status",
+        "channel__name_ar",
+        "created_at",
+        "due_on",
+        "replied_at",
+    ]
+    export_sensitive_fields = ["message", "name", "mobile", "email", "reply"]
     readonly_fields = [
         "tracking_code",
         "kind",
