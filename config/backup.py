@@ -72,7 +72,16 @@ def backup_create(*, destination: Path) -> Path:
     while folder.exists():
         suffix += 1
         folder = Path(destination) / f"mustafid-{stamp}-{suffix}"
-    folder.mkdir(parents=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700)  # every personal record is in here: owner only
+    old_umask = os.umask(0o077)
+    try:
+        return _write_backup(folder)
+    finally:
+        os.umask(old_umask)
+
+
+def _write_backup(folder: Path) -> Path:
     connection.ensure_connection()
     if connection.vendor == "sqlite":
         target = sqlite3.connect(folder / "db.sqlite3")

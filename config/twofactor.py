@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,8 +27,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from beneficiaries.models import SENSITIVE_PERMISSION
 from beneficiaries.validators import normalize_digits
 
-STAFF_AREAS = ("/admin/", "/committee/", "/dashboard/")
-OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/committee/login/", "/committee/logout/")
+# Every page of a signed-in member asks for the code, except the public site and the
+# sign-in pages themselves: private files (/beneficiaries/…/download/, /requests/…/proof/)
+# and the satisfaction results are staff pages too.
+OPEN_PATHS = (
+    "/apply/",
+    "/track/",
+    "/survey/",
+    "/feedback/",
+    "/policies/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/association/",
+    "/account/two-step/",
+    "/admin/login/",
+    "/admin/logout/",
+    "/committee/login/",
+    "/committee/logout/",
+)
 
 
 def two_factor_required(user) -> bool:
@@ -55,7 +72,7 @@ class TwoFactorMiddleware:
 
     def _redirect(self, request) -> str | None:
         path = request.path
-        if not path.startswith(STAFF_AREAS) or path.startswith(OPEN_PATHS):
+        if path == "/" or path.startswith(OPEN_PATHS):
             return None
         user = request.user
         if not user.is_authenticated or user.is_verified():
@@ -64,7 +81,9 @@ class TwoFactorMiddleware:
         if "mustafid_2fa_device" not in session:
             # Asked once per session; setting a device up updates it.
             session["mustafid_2fa_device"] = has_device(user)
-        query = f"?next={request.get_full_path()}" if request.method == "GET" else ""
+        query = (
+            "?" + urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        )
         if session["mustafid_2fa_device"]:
             return reverse("two-factor-verify") + query
         if two_factor_required(user):

@@ -96,6 +96,13 @@ def delivery_record(
         content_type = _sniff(proof)
         if content_type not in PROOF_TYPES:
             errors["proof"] = _("The proof must be a PDF, JPEG or PNG file.")
+        else:
+            from beneficiaries.services import sanitize_upload
+
+            try:  # a photographed receipt keeps no EXIF (GPS, phone) either
+                proof = sanitize_upload(proof, content_type)
+            except ValidationError as exc:
+                errors["proof"] = exc.messages[0]
     if errors:
         raise WorkflowError(errors)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.models import SENSITIVE_PERMISSION
 from config.dashboard.exports import ExportMixin
 
 from .admin import SupportRequestAdmin
@@ -105,7 +106,11 @@ class ServiceDeliveryAdmin(ExportMixin, admin.ModelAdmin):
         if obj is None:
             return ServiceDeliveryForm.Meta.fields
         fields = [f for f in ServiceDeliveryForm.Meta.fields if f != "proof"]
-        return [*fields, "proof_link", "iban", "delivered_by", "created_at"]
+        fields = [*fields, "proof_link", "iban", "delivered_by", "created_at"]
+        if not request.user.has_perm(SENSITIVE_PERMISSION):
+            # The IBAN paid to and the notes are sensitive (POL-7.4), like the registry's.
+            fields = [f for f in fields if f not in ("iban", "notes")]
+        return fields
 
     @admin.display(description=_("proof"))
     def proof_link(self, obj):

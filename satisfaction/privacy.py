@@ -45,6 +45,22 @@ def anonymise(beneficiary) -> None:
     of_beneficiary.update(**scrub)
     _scrub_history(Feedback, {"id__in": ids}, scrub)
     SurveyAnswer.objects.filter(response__beneficiary=beneficiary).update(text="")
+    # The messages sent about them: survey links (with their token) and complaint replies.
+    from django.contrib.contenttypes.models import ContentType
+
+    from beneficiaries.privacy import NOTIFICATION_SCRUB
+    from channels_app.models import Notification
+
+    from .models import SurveyInvitation
+
+    invitation_ids = list(
+        SurveyInvitation.objects.filter(beneficiary=beneficiary).values_list("pk", flat=True)
+    )
+    for model, pks in ((SurveyInvitation, invitation_ids), (Feedback, ids)):
+        if pks:
+            Notification.objects.filter(
+                related_type=ContentType.objects.get_for_model(model), related_id__in=pks
+            ).update(**NOTIFICATION_SCRUB)
     SurveyResponse.objects.filter(beneficiary=beneficiary).update(beneficiary=None)
 
 

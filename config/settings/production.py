@@ -49,5 +49,7 @@ CACHES = {
     "ratelimit": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "mustafid_ratelimit",
+        # The default (300 entries, then a third culled) would forget an attacker's count.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     },
 }

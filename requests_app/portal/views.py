@@ -360,9 +360,14 @@ def _find(reference: str, id_number: str) -> SupportRequest | None:
     found = SupportRequest.objects.select_related("beneficiary").filter(reference=reference).first()
     if found is None:
         # Compare anyway so a wrong reference takes as long as a wrong identity.
-        hmac.compare_digest(id_number, "0" * len(id_number))
+        hmac.compare_digest(id_number.encode(), b"0" * len(id_number.encode()))
         return None
-    return found if hmac.compare_digest(found.beneficiary.id_number, id_number) else None
+    # Bytes: compare_digest refuses a str with non-ASCII characters (a 500 otherwise).
+    return (
+        found
+        if hmac.compare_digest(found.beneficiary.id_number.encode(), id_number.encode())
+        else None
+    )
 
 
 def missing_documents(support_request: SupportRequest) -> list[str]:

@@ -40,7 +40,7 @@ def test_a_member_with_a_phone_is_asked_for_the_code_before_any_staff_page(
     client.force_login(manager)
     response = client.get("/admin/beneficiaries/beneficiary/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/account/two-step/?next=/admin/beneficiaries/")
+    assert response["Location"].startswith("/account/two-step/?next=%2Fadmin%2Fbeneficiaries%2F")
     # The public site is not affected.
     assert client.get("/").status_code == 200
 
@@ -128,3 +128,20 @@ def test_next_cannot_send_the_user_to_another_site(client, manager_with_phone):
         "/account/two-step/", {"code": _code(device), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_private_files_and_results_also_need_the_code(client, manager_with_phone):
+    manager, device = manager_with_phone
+    client.force_login(manager)
+    for url in (
+        "/beneficiaries/documents/1/download/",
+        "/requests/deliveries/1/proof/",
+        "/satisfaction/results/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/account/two-step/?next="), url
+    # The public site stays open to a signed-in member.
+    for url in ("/", "/policies/", "/apply/", "/track/", "/feedback/"):
+        assert client.get(url).status_code == 200, url

@@ -15,12 +15,12 @@ def _export(client, url, pks):
     )
 
 
-def test_the_contact_log_exports_and_hides_what_was_said_from_the_auditor(
-    client, officer, auditor
-):
+def test_the_contact_log_exports_and_hides_what_was_said_from_the_auditor(client, officer, auditor):
     item = InteractionFactory(summary="سألت عن موعد الصرف")
     client.force_login(officer)
-    body = b"".join(_export(client, "/admin/channels_app/interaction/", [item.pk]).streaming_content)
+    body = b"".join(
+        _export(client, "/admin/channels_app/interaction/", [item.pk]).streaming_content
+    )
     assert "سألت عن موعد الصرف" in body.decode("utf-8-sig")
     client.force_login(auditor)
     response = _export(client, "/admin/channels_app/interaction/", [item.pk])

@@ -217,3 +217,13 @@ def test_stopping_messages_needs_the_tracking_cookie(client, support_request):
     from beneficiaries.selectors import beneficiary_has_withdrawn_consent
 
     assert not beneficiary_has_withdrawn_consent(support_request.beneficiary)
+
+
+def test_a_real_reference_with_letters_for_the_id_is_a_neutral_answer_not_an_error(
+    client, support_request
+):
+    for id_number in ("ابتثجحخدذر", "é234567890", "😀"):
+        response = client.post(
+            "/track/", {"reference": support_request.reference, "id_number": id_number}
+        )
+        assert response.status_code < 500

@@ -38,10 +38,14 @@ class Command(BaseCommand):
             f"on {connection.vendor}…"
         )
         started = time.monotonic()
-        with Gunicorn(workers=workers) as server:
-            tally = loadtest.run(
-                base=server.base, program_id=program.pk, applicants=applicants, seconds=seconds
-            )
+        try:
+            with Gunicorn(workers=workers) as server:
+                tally = loadtest.run(
+                    base=server.base, program_id=program.pk, applicants=applicants, seconds=seconds
+                )
+        finally:
+            # The test program must not stay open on the public /apply/ page.
+            Program.objects.filter(pk=program.pk).update(is_open=False)
         elapsed = time.monotonic() - started
         created = SupportRequest.objects.filter(program=program).exclude(pk__in=before)
         stored = set(created.values_list("reference", flat=True))
