@@ -318,9 +318,9 @@ class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
             access_log_record(beneficiary=obj, user=request.user, request=request)
         if obj is not None:
             # One timeline of contacts, requests, messages… (channels_app.timeline).
-            from channels_app.timeline import beneficiary_timeline
+            from channels_app.timeline import beneficiary_timeline, kinds_for
 
-            context["timeline"] = beneficiary_timeline(obj)
+            context["timeline"] = beneficiary_timeline(obj, kinds=kinds_for(request.user))
             context["show_request"] = True
             context["can_log_contact"] = request.user.has_perm("channels_app.add_interaction")
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -72,6 +72,24 @@ def _sorted(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
+# Entries a role may only see with a permission (the others follow the page itself): the
+# committee's votes and reasons, the contact log, the messages sent.
+KIND_PERMISSIONS = {
+    "vote": "requests_app.view_committeevote",
+    "interaction": "channels_app.view_interaction",
+    "notification": "channels_app.view_notification",
+}
+
+
+def kinds_for(user) -> list[str]:
+    """The timeline kinds ``user`` may see, for ``kinds=`` of the functions below."""
+    return [
+        source.kind
+        for source in _SOURCES.values()
+        if source.kind not in KIND_PERMISSIONS or user.has_perm(KIND_PERMISSIONS[source.kind])
+    ]
+
+
 def request_timeline(support_request, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
     """``kinds`` limits the sources (e.g. the public tracking page shows no staff contacts)."""
     wanted = set(kinds) if kinds is not None else None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from channels_app.timeline import kinds_for
 from config.dashboard.exports import ExportMixin
 
 from . import selectors, services
@@ -664,7 +665,7 @@ class SupportRequestAdmin(ExportMixin, SimpleHistoryAdmin):
             "problems": services.verification_problems(support_request)
             if support_request.status == Status.VERIFICATION
             else [],
-            "timeline": selectors.request_timeline(support_request),
+            "timeline": selectors.request_timeline(support_request, kinds=kinds_for(user)),
             "can_log_contact": user.has_perm("channels_app.add_interaction"),
             "applicant_note": selectors.latest_note_for_applicant(support_request),
             "can_verify": user.has_perm("requests_app.verify_supportrequest"),

@@ -37,3 +37,17 @@ def test_votes_and_deliveries_appear_in_order_on_the_request_and_beneficiary_pag
         f"/admin/beneficiaries/beneficiary/{support_request.beneficiary_id}/change/"
     ).text
     assert "RCPT-77" in page
+
+
+def test_an_officer_does_not_read_the_committee_members_votes(client, officer):
+    support_request = ApprovedRequestFactory()
+    CommitteeVote.objects.create(
+        support_request=support_request,
+        member=CommitteeUserFactory(username="member-y"),
+        vote="reject",
+        reason="سبب داخلي للجنة",
+    )
+    assert not officer.has_perm("requests_app.view_committeevote")
+    client.force_login(officer)
+    page = client.get(f"/admin/requests_app/supportrequest/{support_request.pk}/change/").text
+    assert "سبب داخلي للجنة" not in page
