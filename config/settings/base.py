@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -211,7 +212,12 @@ MUSTAFID_REACH_IMPORT_MAX_MB = env.int("MUSTAFID_REACH_IMPORT_MAX_MB", default=5
 # Retention periods (beneficiaries/privacy.py RETENTION_DEFAULTS: finished beneficiaries
 # 5 years, never-a-request registrations 2 years, access log 2 years, message text 365
 # days); override any of them, e.g. MUSTAFID_RETENTION='{"access_log_years": 3}'.
-MUSTAFID_RETENTION = json.loads(env.str("MUSTAFID_RETENTION", default="") or "{}")
+try:
+    MUSTAFID_RETENTION = json.loads(env.str("MUSTAFID_RETENTION", default="") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"MUSTAFID_RETENTION is not JSON ({exc}); e.g. MUSTAFID_RETENTION='{{\"access_log_years\": 3}}'."
+    ) from None
 # The public address of the site, for links in SMS and e-mail (tracking page, surveys).
 MUSTAFID_PUBLIC_URL = env.str("MUSTAFID_PUBLIC_URL", default="http://127.0.0.1:8000")
 

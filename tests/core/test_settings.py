@@ -115,3 +115,10 @@ def test_env_example_lists_every_variable_the_settings_read():
     example = (ROOT / ".env.example").read_text()
     missing = sorted(name for name in names if f"{name}=" not in example)
     assert not missing, f".env.example does not list {missing}"
+
+
+def test_a_retention_setting_that_is_not_json_is_one_clear_line():
+    result = run_check("config.settings.dev", MUSTAFID_RETENTION="{bad")
+    assert result.returncode != 0
+    assert "MUSTAFID_RETENTION is not JSON" in result.stderr
+    assert "Traceback" not in result.stderr
