@@ -81,3 +81,17 @@ def test_anonymising_erases_it_and_keeps_the_figures(person, manager):
     assert Feedback.objects.get().message == "" and Feedback.objects.get().name == ""
     assert not SurveyAnswer.objects.exclude(text="").exists()
     assert SurveyAnswer.objects.filter(number=5).exists()  # the score stays for CSAT
+
+
+def test_the_survey_link_sent_to_them_is_erased_too(manager):
+    from channels_app.models import Notification
+    from satisfaction.services import survey_invitation_create
+
+    beneficiary = BeneficiaryFactory()
+    request = SupportRequestFactory(beneficiary=beneficiary, status="closed")
+    survey_invitation_create(support_request=request)
+    sent = Notification.objects.filter(event="survey_invitation")
+    assert sent.exists() and any("/survey/" in (n.body + str(n.context)) for n in sent)
+    beneficiary_anonymise(beneficiary=beneficiary, actor=manager)
+    for notification in Notification.objects.filter(event="survey_invitation"):
+        assert notification.body == "" and notification.context == {} and notification.to == ""
