@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beneficiaries.services import sanitize_upload, sniff_content_type
 from beneficiaries.validators import validate_iban
 
 from .models import DeliveryKind, ProgramRun, ServiceDelivery, SupportRequest
@@ -21,18 +22,6 @@ from .workflow import Status
 
 PROOF_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 MAX_NOTES = 5000
-
-
-def _sniff(upload) -> str:
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG"):
-        return "image/png"
-    return ""
 
 
 @transaction.atomic
@@ -93,12 +82,11 @@ def delivery_record(
         }
     content_type = ""
     if proof:
-        content_type = _sniff(proof)
+        content_type = sniff_content_type(proof.read(16)) or ""
+        proof.seek(0)
         if content_type not in PROOF_TYPES:
             errors["proof"] = _("The proof must be a PDF, JPEG or PNG file.")
         else:
-            from beneficiaries.services import sanitize_upload
-
             try:  # a photographed receipt keeps no EXIF (GPS, phone) either
                 proof = sanitize_upload(proof, content_type)
             except ValidationError as exc:
