@@ -1,21 +1,14 @@
 """The contact log and indirect reach on /dashboard/ (issue #10): the selectors, adapted
 to the dashboard's sources (aware datetimes, end excluded) and its figure names."""
 
-import datetime
-
-from django.utils import timezone
+from config.dates import dates_of
 
 from . import selectors
 
 
-def _dates(start: datetime.datetime, end: datetime.datetime) -> tuple[datetime.date, datetime.date]:
-    last = timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
-    return timezone.localtime(start).date(), last
-
-
 def contacts_source(start, end) -> dict:
-    rows = selectors.channel_mix(*_dates(start, end))
-    answers = selectors.inquiries_answer_stats(*_dates(start, end))
+    rows = selectors.channel_mix(*dates_of(start, end))
+    answers = selectors.inquiries_answer_stats(*dates_of(start, end))
     return {
         "total": sum(row["total"] for row in rows),
         "inquiries_on_time": answers.get("on_time_rate"),
@@ -25,7 +18,7 @@ def contacts_source(start, end) -> dict:
 
 
 def indirect_reach_source(start, end) -> dict:
-    figures = selectors.indirect_reach(*_dates(start, end))
+    figures = selectors.indirect_reach(*dates_of(start, end))
     return {
         "reach": figures["totals"]["reach"],
         "registered_indirect": figures["registered_indirect"],

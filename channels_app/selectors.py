@@ -11,6 +11,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from config.dates import day_range
+
 from .models import Channel, Interaction, Notification, OutreachReach
 
 
@@ -67,20 +69,10 @@ def notifications_stuck(*, older_than: datetime.timedelta) -> QuerySet[Notificat
 # -- the channel picture (contacts, answers, reach); the dashboard reuses these -------------
 
 
-def _range(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start 00:00, the day after end 00:00) in the site's time zone."""
-    zone = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    finish = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
-    return begin, finish
-
-
 def channel_mix(start: datetime.date, end: datetime.date) -> list[dict]:
     """Contacts per channel and direction between two dates (inclusive), every active
     channel listed, in the policy's order. Two queries."""
-    begin, finish = _range(start, end)
+    begin, finish = day_range(start, end)
     counts = {
         (row["channel_id"], row["direction"]): row["n"]
         for row in Interaction.objects.filter(occurred_at__gte=begin, occurred_at__lt=finish)
@@ -107,7 +99,7 @@ def channel_mix(start: datetime.date, end: datetime.date) -> list[dict]:
 
 def monthly_contacts(start: datetime.date, end: datetime.date) -> list[dict]:
     """Contacts per month and channel: [{"month": date, "counts": {channel_id: n}, "total": n}]."""
-    begin, finish = _range(start, end)
+    begin, finish = day_range(start, end)
     months: dict[datetime.date, dict] = {}
     for row in (
         Interaction.objects.filter(occurred_at__gte=begin, occurred_at__lt=finish)
@@ -129,7 +121,7 @@ def inquiries_answer_stats(start: datetime.date, end: datetime.date, now=None) -
     how many, answered on time, answered late, still open (and of those overdue), and
     the median hours to answer."""
     now = now or timezone.now()
-    begin, finish = _range(start, end)
+    begin, finish = day_range(start, end)
     inquiries = Interaction.objects.filter(
         occurred_at__gte=begin, occurred_at__lt=finish, response_due_at__isnull=False
     )
@@ -160,7 +152,7 @@ def request_channels(start: datetime.date, end: datetime.date) -> list[dict]:
     """The channels support requests arrived through, submitted between two dates."""
     from requests_app.models import SupportRequest
 
-    begin, finish = _range(start, end)
+    begin, finish = day_range(start, end)
     counts = dict(
         SupportRequest.objects.filter(submitted_at__gte=begin, submitted_at__lt=finish)
         .values_list("channel_id")
@@ -204,7 +196,7 @@ def indirect_reach(start: datetime.date, end: datetime.date) -> dict:
         for key in totals:
             totals[key] += entry[key]
         rows.append(entry)
-    begin, finish = _range(start, end)
+    begin, finish = day_range(start, end)
     registered = Beneficiary.objects.filter(
         kind=Beneficiary.Kind.INDIRECT, created_at__gte=begin, created_at__lt=finish
     ).count()

@@ -1,21 +1,14 @@
 """The satisfaction figures on /dashboard/ (issue #10): the selectors, adapted to the
 dashboard's sources (aware datetimes, end excluded) and to its figure names."""
 
-import datetime
-
-from django.utils import timezone
+from config.dates import dates_of
 
 from . import selectors
 from .models import FeedbackKind
 
 
-def _dates(start: datetime.datetime, end: datetime.datetime) -> tuple[datetime.date, datetime.date]:
-    last = timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
-    return timezone.localtime(start).date(), last
-
-
 def satisfaction_source(start, end, program=None) -> dict:
-    first, last = _dates(start, end)
+    first, last = dates_of(start, end)
     figures = selectors.satisfaction_summary(first, last, program=program)
     return {
         "csat": figures["csat"],
@@ -27,7 +20,7 @@ def satisfaction_source(start, end, program=None) -> dict:
 
 
 def feedback_source(start, end) -> dict:
-    first, last = _dates(start, end)
+    first, last = dates_of(start, end)
     figures = selectors.feedback_summary(first, last)
     labels = dict(FeedbackKind.choices)
     return {

@@ -11,6 +11,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from config.dates import day_range
+
 from .models import (
     Feedback,
     FeedbackStatus,
@@ -29,13 +31,6 @@ DIMENSIONS = {
     "officer": ("officer", "officer"),
     "month": ("month", "month"),
 }
-
-
-def _bounds(start: datetime.date, end: datetime.date):
-    tz = timezone.get_current_timezone()
-    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return low, high
 
 
 def _figures(answer_rows: dict, responses: int, invitations: int) -> dict:
@@ -70,7 +65,7 @@ _ANSWER_AGGREGATES = {
 
 
 def _scoped(start, end, program=None, channel=None):
-    low, high = _bounds(start, end)
+    low, high = day_range(start, end)
     responses = SurveyResponse.objects.filter(submitted_at__gte=low, submitted_at__lt=high)
     invitations = SurveyInvitation.objects.filter(created_at__gte=low, created_at__lt=high)
     answers = SurveyAnswer.objects.filter(
@@ -173,7 +168,7 @@ def rating_distribution(start: datetime.date, end: datetime.date, program=None) 
 def feedback_summary(start: datetime.date, end: datetime.date) -> dict:
     """Complaints and suggestions received between the dates: how many, by kind, still open,
     answered, overdue, and the median hours to answer."""
-    low, high = _bounds(start, end)
+    low, high = day_range(start, end)
     received = Feedback.objects.filter(created_at__gte=low, created_at__lt=high)
     today = timezone.localdate()
     counts = received.aggregate(
@@ -202,7 +197,7 @@ def feedback_summary(start: datetime.date, end: datetime.date) -> dict:
 def responses_for_export(start: datetime.date, end: datetime.date):
     """Responses with their answers for the staff export. The respondent is named only
     when they did not choose to answer anonymously."""
-    low, high = _bounds(start, end)
+    low, high = day_range(start, end)
     return (
         SurveyResponse.objects.filter(submitted_at__gte=low, submitted_at__lt=high)
         .select_related("program", "channel", "beneficiary")
