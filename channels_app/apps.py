@@ -16,7 +16,6 @@ class ChannelsAppConfig(AppConfig):
 
         privacy.register()  # the contact log in the data export and anonymisation
 
-        import config.dashboard.builtin  # noqa: F401 - declares the panels first
         from config.dashboard.panels import register_panel
 
         from .dashboard import contacts_source, indirect_reach_source

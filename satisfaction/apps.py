@@ -10,7 +10,6 @@ class SatisfactionConfig(AppConfig):
         from . import privacy
 
         privacy.register()  # feedback and named survey answers: data export, anonymisation
-        import config.dashboard.builtin  # noqa: F401 - declares the panels first
         from config.dashboard.panels import register_panel
 
         from .dashboard import feedback_source, satisfaction_source

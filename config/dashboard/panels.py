@@ -155,7 +155,10 @@ def register_panel(
     takes_filters: bool = False,
 ) -> Panel:
     """Give a panel its source (one call per outside part). An unknown key adds a new
-    panel, which then needs a title."""
+    panel, which then needs a title. The built-in panels are declared first, whichever
+    app's ready() calls this before the dashboard's own."""
+    from . import builtin  # noqa: F401 - declares the built-in panels (idempotent import)
+
     existing = _REGISTRY.get(key)
     if existing is None:
         if title is None:
