@@ -3,77 +3,52 @@
 from channels_app.timeline import timeline_source_register
 
 
+def _register_per_request(kind, model, *, template, related, at="created_at") -> None:
+    """A source of records that belong to a request: one query for a request's page, one
+    for a beneficiary's (with the request, to name it), oldest first."""
+    timeline_source_register(
+        kind,
+        template=template,
+        at=at,
+        for_request=lambda r: (
+            model.objects.filter(support_request=r).select_related(*related).order_by(at, "pk")
+        ),
+        for_beneficiary=lambda b: (
+            model.objects.filter(support_request__beneficiary=b)
+            .select_related(*related, "support_request")
+            .order_by(at, "pk")
+        ),
+    )
+
+
 def register() -> None:
     from .models import CommitteeVote, Referral, ResearchReport, ServiceDelivery, StatusChange
 
-    timeline_source_register(
-        "status",
-        template="channels_app/timeline/status.html",
-        for_request=lambda r: (
-            StatusChange.objects.filter(support_request=r)
-            .select_related("actor")
-            .order_by("created_at", "pk")
-        ),
-        for_beneficiary=lambda b: (
-            StatusChange.objects.filter(support_request__beneficiary=b)
-            .select_related("actor", "support_request")
-            .order_by("created_at", "pk")
-        ),
+    _register_per_request(
+        "status", StatusChange, template="channels_app/timeline/status.html", related=["actor"]
     )
-    timeline_source_register(
+    _register_per_request(
         "research",
+        ResearchReport,
         template="channels_app/timeline/research.html",
-        for_request=lambda r: (
-            ResearchReport.objects.filter(support_request=r)
-            .select_related("researcher")
-            .order_by("created_at", "pk")
-        ),
-        for_beneficiary=lambda b: (
-            ResearchReport.objects.filter(support_request__beneficiary=b)
-            .select_related("researcher", "support_request")
-            .order_by("created_at", "pk")
-        ),
+        related=["researcher"],
     )
-    timeline_source_register(
+    _register_per_request(
         "referral",
+        Referral,
         template="channels_app/timeline/referral.html",
-        for_request=lambda r: (
-            Referral.objects.filter(support_request=r)
-            .select_related("created_by")
-            .order_by("created_at", "pk")
-        ),
-        for_beneficiary=lambda b: (
-            Referral.objects.filter(support_request__beneficiary=b)
-            .select_related("created_by", "support_request")
-            .order_by("created_at", "pk")
-        ),
+        related=["created_by"],
     )
-    timeline_source_register(
+    _register_per_request(
         "vote",
+        CommitteeVote,
         template="requests_app/timeline/vote.html",
+        related=["member", "meeting"],
         at="cast_at",
-        for_request=lambda r: (
-            CommitteeVote.objects.filter(support_request=r)
-            .select_related("member", "meeting")
-            .order_by("cast_at", "pk")
-        ),
-        for_beneficiary=lambda b: (
-            CommitteeVote.objects.filter(support_request__beneficiary=b)
-            .select_related("member", "meeting", "support_request")
-            .order_by("cast_at", "pk")
-        ),
     )
-    timeline_source_register(
+    _register_per_request(
         "delivery",
+        ServiceDelivery,
         template="requests_app/timeline/delivery.html",
-        for_request=lambda r: (
-            ServiceDelivery.objects.filter(support_request=r)
-            .select_related("delivered_by")
-            .order_by("created_at", "pk")
-        ),
-        for_beneficiary=lambda b: (
-            ServiceDelivery.objects.filter(support_request__beneficiary=b)
-            .select_related("delivered_by", "support_request")
-            .order_by("created_at", "pk")
-        ),
+        related=["delivered_by"],
     )
