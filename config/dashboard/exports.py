@@ -9,7 +9,9 @@
 
 import csv
 import datetime
+import decimal
 import io
+import json
 from collections.abc import Iterable
 
 from django.contrib import admin
@@ -38,8 +40,10 @@ def cell(value):
         return value.isoformat()
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | decimal.Decimal):
         return value
+    if isinstance(value, list | dict):  # a JSON field: readable, Arabic kept as is
+        value = json.dumps(value, ensure_ascii=False)
     text = str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text[1:].isdigit():
         return "'" + text
@@ -138,18 +142,44 @@ def export_response(
     return response
 
 
+# Registered lists deliberately without the export actions, with the reason (model label →
+# why). tests/dashboard/test_list_exports.py walks admin.site._registry and fails on any
+# other ModelAdmin without export_csv and export_xlsx, so a new list cannot ship without.
+NOT_EXPORTABLE = {
+    "policies.associationprofile": (
+        "A singleton settings page: its list redirects to the one record, nothing to list."
+    ),
+    "policies.officertools": (
+        "Not a list: the entry opens the officer's tools page (links to documents in force)."
+    ),
+    "otp_totp.totpdevice": (
+        "Two-step sign-in credentials (each device's secret key). Nothing in it is a report; "
+        "who has enrolled is the 'two-step sign-in' column of the users' export."
+    ),
+}
+
+
 class ExportMixin:
     """Admin list export to CSV and Excel, as actions on the selected rows (or all rows
     matching the filters with "select all").
 
     Set ``export_fields`` (model field names, "__" lookups allowed) and, for columns only
     some may see, ``export_sensitive_fields`` with ``export_sensitive_permission``.
+    A column that is not a model field (a count, a sum, a masked value) is named in
+    ``export_computed``: name → (header, expression), or (header, None) for a name the
+    admin's ``get_queryset`` already annotates. Every column is read by one
+    ``values_list`` query, so an export is a fixed number of queries whatever its rows.
     Override ``export_logged(request, queryset, fmt)`` to add your own audit trail."""
 
     export_fields: list[str] = []
     export_sensitive_fields: list[str] = []
+    export_computed: dict = {}
     export_sensitive_permission = "beneficiaries.view_sensitive_data"
     export_chunk_size = 2000
+    # Path to a beneficiary's id on rows about a person (e.g. "beneficiary_id"): an export
+    # with the sensitive columns then leaves an "Exported" line in each person's access
+    # log (POL-7.4), as the registry's own export does.
+    export_access_log_path: str | None = None
 
     def export_can_see_sensitive(self, request) -> bool:
         return request.user.has_perm(self.export_sensitive_permission)
@@ -160,6 +190,9 @@ class ExportMixin:
             columns += list(self.export_sensitive_fields)
         return columns
 
+    def get_export_computed(self, request) -> dict:
+        return dict(self.export_computed)
+
     def _field_for(self, path: str):
         model = self.model
         field = None
@@ -169,7 +202,10 @@ class ExportMixin:
                 model = field.related_model
         return field
 
-    def export_header(self, path: str) -> str:
+    def export_header(self, path: str, computed: dict | None = None) -> str:
+        spec = (self.export_computed if computed is None else computed).get(path)
+        if spec is not None:
+            return str(spec[0])
         field = self._field_for(path)
         if "__" in path:
             first = self.model._meta.get_field(path.split("__")[0])
@@ -178,10 +214,38 @@ class ExportMixin:
 
     def export_logged(self, request, queryset, fmt: str) -> None:
         """Hook for an app's own audit trail (the registry's AccessLog)."""
+        path = self.export_access_log_path
+        if path and self.export_sensitive_fields and self.export_can_see_sensitive(request):
+            from beneficiaries.models import AccessLog
+            from beneficiaries.services import access_log_record_many
+
+            opts = self.model._meta
+            access_log_record_many(
+                beneficiary_ids=queryset.order_by()
+                .filter(**{f"{path}__isnull": False})
+                .values_list(path, flat=True)
+                .distinct(),
+                user=request.user,
+                action=AccessLog.Action.EXPORT,
+                request=request,
+                detail=f"{fmt.upper()} {opts.app_label}.{opts.model_name}",
+            )
 
     def export_queryset(self, request, queryset, fmt: str):
         columns = self.export_columns(request)
-        fields = [self._field_for(c) for c in columns]
+        self.export_logged(request, queryset, fmt)
+        computed = self.get_export_computed(request)
+        extra = {
+            name: computed[name][1]
+            for name in columns
+            if name in computed and computed[name][1] is not None
+        }
+        if extra:
+            queryset = queryset.annotate(**extra)
+        fields = [
+            queryset.query.annotations[c].output_field if c in computed else self._field_for(c)
+            for c in columns
+        ]
         date_columns = {
             i
             for i, f in enumerate(fields)
@@ -189,9 +253,10 @@ class ExportMixin:
         }
         # Choices shown with their label, as on the screen.
         choice_maps = {
-            i: {k: str(v) for k, v in f.flatchoices} for i, f in enumerate(fields) if f.choices
+            i: {k: str(v) for k, v in f.flatchoices}
+            for i, f in enumerate(fields)
+            if getattr(f, "choices", None)
         }
-        self.export_logged(request, queryset, fmt)
         values = (
             queryset.order_by("pk")
             .values_list(*columns)
@@ -213,14 +278,13 @@ class ExportMixin:
             request=request,
             what=f"{opts.app_label}.{opts.model_name}",
             fmt=fmt,
-            headers=[self.export_header(c) for c in columns],
+            headers=[self.export_header(c, computed) for c in columns],
             rows=rows(),
             date_columns=date_columns,
             filters=filters,
             included_sensitive=bool(set(columns) & set(self.export_sensitive_fields)),
             sheet_title=str(opts.verbose_name_plural),
         )
-
     @admin.action(description=_("Export selected to CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         return self.export_queryset(request, queryset, "csv")
