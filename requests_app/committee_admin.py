@@ -60,7 +60,7 @@ class CommitteeAdmin(ExportMixin, SimpleHistoryAdmin):
     export_computed = {
         "members_names": (
             _("members"),
-            StringAgg("members__username", Value(", "), order_by="members__username"),
+            StringAgg("members__username", Value(", ")),
         ),
     }
 

@@ -71,7 +71,14 @@ class SurveyAdmin(ExportMixin, admin.ModelAdmin):
     show_full_result_count = False
     inlines = [SurveyQuestionInline]
     actions = ["new_version", "export_csv", "export_xlsx"]
-    export_fields = ["title_ar", "title_en", "program__name_ar", "version", "is_active", "created_at"]
+    export_fields = [
+        "title_ar",
+        "title_en",
+        "program__name_ar",
+        "version",
+        "is_active",
+        "created_at",
+    ]
     readonly_fields = ["version", "previous"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -170,7 +177,7 @@ class SurveyInvitationAdmin(ExportMixin, ReadOnlyAdmin):
     ]
     export_computed = {
         "has_answered": (
-            _("answered"),
+            _("has answered"),
             ExpressionWrapper(Q(responded_at__isnull=False), output_field=BooleanField()),
         ),
     }

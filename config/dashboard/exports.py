@@ -285,6 +285,7 @@ class ExportMixin:
             included_sensitive=bool(set(columns) & set(self.export_sensitive_fields)),
             sheet_title=str(opts.verbose_name_plural),
         )
+
     @admin.action(description=_("Export selected to CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         return self.export_queryset(request, queryset, "csv")

@@ -47,7 +47,7 @@ class ExportingUserAdmin(ExportMixin, UserAdmin):
     export_computed = {
         "group_names": (
             _("groups"),
-            StringAgg("groups__name", Value(" | "), order_by="groups__name"),
+            StringAgg("groups__name", Value(" | ")),
         ),
         "two_step": (_("two-step sign-in"), _two_step_enrolled()),
     }
