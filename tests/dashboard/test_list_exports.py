@@ -137,6 +137,16 @@ def test_every_export_downloads_with_all_its_columns_and_is_logged(client, super
     assert log.included_sensitive == bool(model_admin.export_sensitive_fields)
 
 
+@pytest.mark.parametrize("model", _exporting_models(), ids=_label)
+def test_every_list_offers_the_two_downloads(client, superuser, model):
+    client.force_login(superuser)
+    response = client.get(_changelist(model))
+    assert response.status_code == 200
+    # (The bar itself is drawn only above a list with rows.)
+    offered = dict(response.context["action_form"].fields["action"].choices)
+    assert {"export_csv", "export_xlsx"} <= set(offered)
+
+
 def test_no_export_holds_a_password_hash_or_a_two_step_secret(client, superuser):
     client.force_login(superuser)
     UserFactory(username="someone", email="someone@example.org")
