@@ -501,7 +501,7 @@ class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(BeneficiaryDocument)
-class BeneficiaryDocumentAdmin(SimpleHistoryAdmin):
+class BeneficiaryDocumentAdmin(ExportMixin, SimpleHistoryAdmin):
     form = BeneficiaryDocumentForm
     list_display = [
         "document_type",
@@ -547,7 +547,22 @@ class BeneficiaryDocumentAdmin(SimpleHistoryAdmin):
         "uploaded_by",
         "uploaded_at",
     ]
-    actions = ["mark_verified"]
+    actions = ["mark_verified", "export_csv", "export_xlsx"]
+    export_fields = [
+        "beneficiary__file_number",
+        "document_type",
+        "issue_date",
+        "expiry_date",
+        "status",
+        "verified_by__username",
+        "verified_at",
+        "uploaded_by__username",
+        "uploaded_at",
+    ]
+    # The document's number is often the identity number; the note is about the person.
+    export_sensitive_fields = ["number", "verification_note"]
+    export_sensitive_permission = SENSITIVE_PERMISSION
+    export_access_log_path = "beneficiary_id"
 
     def get_search_results(self, request, queryset, search_term):
         condition = selectors_document_search(search_term)
@@ -618,7 +633,7 @@ def selectors_document_search(search_term: str):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["at", "user", "action", "beneficiary_file", "detail", "ip_address"]
     list_filter = ["action"]
     list_select_related = ["user", "beneficiary"]
@@ -626,6 +641,18 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["beneficiary__file_number"]
     search_help_text = _("Beneficiary's file number, or a username.")
     ordering = ["-at", "-id"]
+    actions = ["export_csv", "export_xlsx"]
+    # Who opened whose file and when, for the auditor: the list's own columns. No person's
+    # data beyond the file number is in it.
+    export_fields = [
+        "at",
+        "user__username",
+        "action",
+        "beneficiary__file_number",
+        "detail",
+        "ip_address",
+        "user_agent",
+    ]
 
     @admin.display(description=_("beneficiary"), ordering="beneficiary__file_number")
     def beneficiary_file(self, entry):

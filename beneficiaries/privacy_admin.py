@@ -21,10 +21,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.dashboard.exports import ExportMixin
 from config.hijri import dual_date_html
 
 from . import privacy, selectors
-from .models import AccessLog, BreachRecord, Consent, DataSubjectRequest
+from .models import SENSITIVE_PERMISSION, AccessLog, BreachRecord, Consent, DataSubjectRequest
 from .services import access_log_record, consent_withdraw
 
 _CSS = {"all": ["beneficiaries/admin.css", "beneficiaries/privacy.css"]}
@@ -137,7 +138,7 @@ STEPS = {
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(SimpleHistoryAdmin):
+class DataSubjectRequestAdmin(ExportMixin, SimpleHistoryAdmin):
     form = DataSubjectRequestForm
     list_display = [
         "received_at",
@@ -157,6 +158,26 @@ class DataSubjectRequestAdmin(SimpleHistoryAdmin):
     ordering = ["due_at", "id"]
     change_form_template = "admin/beneficiaries/datasubjectrequest/change_form.html"
     change_list_template = "admin/beneficiaries/datasubjectrequest/change_list.html"
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "received_at",
+        "beneficiary__file_number",
+        "kind",
+        "status",
+        "channel__name_ar",
+        "due_at",
+        "extended_at",
+        "verified_at",
+        "verified_by__username",
+        "verification_method",
+        "closed_at",
+        "closed_by__username",
+    ]
+    # What the person asked, why the answer was extended, how their identity was checked
+    # and what they were told: about the person, for those who may see sensitive data.
+    export_sensitive_fields = ["details", "extension_reason", "verification_note", "outcome"]
+    export_sensitive_permission = SENSITIVE_PERMISSION
+    export_access_log_path = "beneficiary_id"
     readonly_fields = [
         "status",
         "due_at",
@@ -434,7 +455,7 @@ def _displayable(export: list[dict]) -> list[dict]:
 
 
 @admin.register(BreachRecord)
-class BreachRecordAdmin(SimpleHistoryAdmin):
+class BreachRecordAdmin(ExportMixin, SimpleHistoryAdmin):
     list_display = [
         "detected_at",
         "severity",
@@ -446,6 +467,19 @@ class BreachRecordAdmin(SimpleHistoryAdmin):
     list_filter = ["severity"]
     show_full_result_count = False
     ordering = ["-detected_at", "-id"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "detected_at",
+        "severity",
+        "people_affected",
+        "regulator_notified_at",
+        "people_notified_at",
+        "recorded_by__username",
+        "created_at",
+    ]
+    # What happened, to which data and what was done may name or describe people.
+    export_sensitive_fields = ["description", "data_categories", "actions"]
+    export_sensitive_permission = SENSITIVE_PERMISSION
     readonly_fields = ["regulator_clock", "recorded_by", "created_at"]
     fields = [
         "detected_at",
@@ -517,7 +551,7 @@ class ConsentWithdrawForm(forms.Form):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = [
         "beneficiary_file",
         "purpose",
@@ -531,7 +565,20 @@ class ConsentAdmin(admin.ModelAdmin):
     search_fields = ["beneficiary__file_number"]
     search_help_text = _("Beneficiary's file number.")
     ordering = ["-given_at", "-id"]
-    actions = ["withdraw_selected"]
+    actions = ["withdraw_selected", "export_csv", "export_xlsx"]
+    export_fields = [
+        "beneficiary__file_number",
+        "purpose",
+        "text_version",
+        "channel__name_ar",
+        "given_at",
+        "withdrawn_at",
+        "recorded_by__username",
+    ]
+    # How the person asked to withdraw (a call, a visit…) is a note about them.
+    export_sensitive_fields = ["withdrawal_note"]
+    export_sensitive_permission = SENSITIVE_PERMISSION
+    export_access_log_path = "beneficiary_id"
     readonly_fields = [
         "beneficiary",
         "purpose",

@@ -51,8 +51,10 @@ STATUS_COLOURS = {
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["name_ar", "name_en", "code", "is_active", "sort_order"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = ["code", "name_ar", "name_en", "is_active", "sort_order"]
     list_editable = ["is_active", "sort_order"]
     list_filter = ["is_active"]
     search_fields = ["name_ar", "name_en", "code"]
@@ -77,7 +79,7 @@ def _when(value):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ExportMixin, admin.ModelAdmin):
     """What was said to whom, how, and whether it went. Read-only: a message is changed
     only by sending it (the retry action calls the service)."""
 
@@ -87,7 +89,22 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["channel"]
     show_full_result_count = False
     list_per_page = 50
-    actions = ["retry_selected"]
+    actions = ["retry_selected", "export_csv", "export_xlsx"]
+    export_fields = [
+        "created_at",
+        "event",
+        "transport",
+        "channel__name_ar",
+        "language",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "sent_at",
+        "provider_message_id",
+    ]
+    # Who it went to, what it said (names, references, amounts) and the provider's error
+    # (which often repeats the number): only for those who may see personal data.
+    export_sensitive_fields = ["recipient_name", "to", "subject", "body", "error"]
     fieldsets = [
         (
             None,
@@ -305,8 +322,11 @@ class NotificationTemplateForm(forms.ModelForm):
 
 
 @admin.register(NotificationTemplate)
-class NotificationTemplateAdmin(SimpleHistoryAdmin):
+class NotificationTemplateAdmin(ExportMixin, SimpleHistoryAdmin):
     """The wording of each message, per event, transport and language, for managers."""
+
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = ["event", "transport", "language", "subject", "body", "updated_at"]
 
     form = NotificationTemplateForm
     list_display = ["event", "transport", "language", "excerpt", "updated_at"]
@@ -771,7 +791,7 @@ class OutreachReachInline(admin.TabularInline):
 
 
 @admin.register(OutreachItem)
-class OutreachItemAdmin(admin.ModelAdmin):
+class OutreachItemAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "channel", "published_on", "total_reach", "total_views"]
     list_filter = ["channel", "kind"]
     list_select_related = ["channel"]
@@ -781,6 +801,23 @@ class OutreachItemAdmin(admin.ModelAdmin):
     inlines = [OutreachReachInline]
     fields = ["kind", "channel", "title", "url", "published_on"]
     change_list_template = "admin/channels_app/outreachitem/change_list.html"
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "title",
+        "kind",
+        "channel__name_ar",
+        "url",
+        "published_on",
+        "reach_total",
+        "views_total",
+        "created_by__username",
+        "created_at",
+    ]
+    # The totals get_queryset sums over the item's reach figures, as on the screen.
+    export_computed = {
+        "reach_total": (_("people reached"), None),
+        "views_total": (_("views"), None),
+    }
 
     def get_queryset(self, request):
         return (
@@ -809,8 +846,20 @@ class OutreachItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReachImport)
-class ReachImportAdmin(admin.ModelAdmin):
+class ReachImportAdmin(ExportMixin, admin.ModelAdmin):
     """Upload a platform's CSV, see every row and every error, then import it whole."""
+
+    actions = ["export_csv", "export_xlsx"]
+    # The uploads themselves, not the file's content (the reach figures export from the
+    # published content list).
+    export_fields = [
+        "uploaded_at",
+        "file_name",
+        "status",
+        "rows",
+        "uploaded_by__username",
+        "imported_at",
+    ]
 
     list_display = ["uploaded_at", "file_name", "status", "rows", "error_count", "uploaded_by"]
     list_filter = ["status"]

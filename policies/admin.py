@@ -22,6 +22,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.dashboard.exports import ExportMixin
 from config.hijri import dual_date_html, format_hijri
 
 from . import diff as policy_diff
@@ -155,7 +156,7 @@ class PolicyDocumentForm(forms.ModelForm):
 
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(RecordHistoryAdmin):
+class PolicyDocumentAdmin(ExportMixin, RecordHistoryAdmin):
     form = PolicyDocumentForm
     change_list_template = "admin/policies/policydocument/change_list.html"
     change_form_template = "admin/policies/policydocument/change_form.html"
@@ -182,7 +183,24 @@ class PolicyDocumentAdmin(RecordHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     inlines = [PolicyVersionInline]
-    actions = ["new_draft"]
+    actions = ["new_draft", "export_csv", "export_xlsx"]
+    export_fields = [
+        "title_ar",
+        "title_en",
+        "kind",
+        "slug",
+        "is_public",
+        "is_active",
+        "position",
+        "in_force_number",
+        "in_force_review",
+        "updated_at",
+    ]
+    # The version in force and its review date, annotated by get_queryset as on the screen.
+    export_computed = {
+        "in_force_number": (_("version in force"), None),
+        "in_force_review": (_("next review"), None),
+    }
 
     def view_on_site(self, obj):
         # Only a public document with a version in force has a public page.
@@ -468,7 +486,7 @@ class OfficerToolsAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(RecordHistoryAdmin):
+class PolicyVersionAdmin(ExportMixin, RecordHistoryAdmin):
     form = PolicyVersionForm
     change_form_template = "admin/policies/policyversion/change_form.html"
     list_display = [
@@ -482,7 +500,24 @@ class PolicyVersionAdmin(RecordHistoryAdmin):
     list_select_related = ["document", "approved_meeting"]
     search_fields = ["document__title_ar", "document__title_en", "body_ar", "body_en"]
     ordering = ["document__position", "document_id", "-number"]
-    actions = ["approve_selected", "retire_selected"]
+    actions = ["approve_selected", "retire_selected", "export_csv", "export_xlsx"]
+    # The record of versions and their board approval; the texts themselves are read on
+    # the version's page or printed (too long for a spreadsheet cell).
+    export_fields = [
+        "document__title_ar",
+        "number",
+        "status",
+        "effective_date",
+        "next_review_date",
+        "approved_meeting__number",
+        "approved_meeting__date",
+        "approved_at",
+        "approved_by__username",
+        "ended_at",
+        "change_note",
+        "created_by__username",
+        "created_at",
+    ]
     readonly_after_create = [
         "document",
         "number",
@@ -734,8 +769,10 @@ class PolicyVersionAdmin(RecordHistoryAdmin):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(RecordHistoryAdmin):
+class BoardMemberAdmin(ExportMixin, RecordHistoryAdmin):
     list_display = ["name_ar", "name_en", "position", "term", "serving"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = ["name_ar", "name_en", "position", "term_start", "term_end", "created_at"]
     list_filter = ["position"]
     search_fields = ["name_ar", "name_en"]
     ordering = ["-term_start", "position", "name_ar"]
@@ -781,7 +818,7 @@ class ApprovedVersionInline(admin.TabularInline):
 
 
 @admin.register(BoardMeeting)
-class BoardMeetingAdmin(RecordHistoryAdmin):
+class BoardMeetingAdmin(ExportMixin, RecordHistoryAdmin):
     form = BoardMeetingForm
     list_display = [
         "number",
@@ -796,6 +833,17 @@ class BoardMeetingAdmin(RecordHistoryAdmin):
     ordering = ["-date", "-number"]
     date_hierarchy = "date"
     inlines = [BoardAttendanceInline, ApprovedVersionInline]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "number",
+        "date",
+        "hijri_date_text",
+        "place",
+        "members_total",
+        "notes",
+        "created_at",
+    ]
+    export_computed = {"members_total": (_("members present"), None)}
     readonly_fields = ["hijri_read_display", "hijri_computed_display", "mismatch_note"]
     fieldsets = [
         (None, {"fields": ["number", "hijri_date_text", "date", "place"]}),
@@ -875,7 +923,7 @@ class BoardMeetingAdmin(RecordHistoryAdmin):
 
 
 @admin.register(PolicyAcknowledgement)
-class PolicyAcknowledgementAdmin(admin.ModelAdmin):
+class PolicyAcknowledgementAdmin(ExportMixin, admin.ModelAdmin):
     change_list_template = "admin/policies/policyacknowledgement/change_list.html"
     list_display = ["user", "version", "acknowledged_at"]
     list_filter = ["version__document"]
@@ -883,6 +931,15 @@ class PolicyAcknowledgementAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     date_hierarchy = "acknowledged_at"
     show_full_result_count = False
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "version__document__title_ar",
+        "version__number",
+        "acknowledged_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # staff acknowledge from the officer's tools page (the service)

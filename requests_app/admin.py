@@ -37,9 +37,24 @@ from .workflow import FINAL_STATUSES, OPEN_STATUSES, Status, allowed_targets
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ExportMixin, admin.ModelAdmin):
     form = ProgramForm
     list_display = ["name_ar", "name_en", "is_open", "decision_days", "quorum", "capacity"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "code",
+        "name_ar",
+        "name_en",
+        "is_open",
+        "opens_on",
+        "closes_on",
+        "capacity",
+        "decision_days",
+        "quorum",
+        "committee__name_ar",
+        "required_document_types",
+        "created_at",
+    ]
     list_filter = ["is_open"]
     search_fields = ["name_ar", "name_en", "code"]
     prepopulated_fields = {"code": ["name_en"]}
@@ -705,8 +720,20 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 @admin.register(ResearchReport)
-class ResearchReportAdmin(admin.ModelAdmin):
+class ResearchReportAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["support_request", "researcher", "method", "visited_on", "created_at"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "support_request__reference",
+        "support_request__beneficiary__file_number",
+        "researcher__username",
+        "method",
+        "visited_on",
+        "created_at",
+    ]
+    # What the researcher found in the household and recommends: about the person.
+    export_sensitive_fields = ["findings", "recommendation"]
+    export_access_log_path = "support_request__beneficiary_id"
     list_select_related = ["support_request", "researcher"]
     list_filter = ["method"]
     show_full_result_count = False
@@ -728,8 +755,20 @@ class ResearchReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["support_request", "association_name", "created_by", "created_at"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "support_request__reference",
+        "association_name",
+        "association_contact",
+        "association_license",
+        "created_by__username",
+        "created_at",
+    ]
+    # Why the person was referred and what became of it.
+    export_sensitive_fields = ["reason", "outcome"]
+    export_access_log_path = "support_request__beneficiary_id"
     list_select_related = ["support_request", "created_by"]
     search_fields = ["association_name"]
     show_full_result_count = False
@@ -752,8 +791,18 @@ class ReferralAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["support_request", "from_status", "to_status", "actor", "created_at"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "support_request__reference",
+        "from_status",
+        "to_status",
+        "actor__username",
+        "created_at",
+    ]
+    # The note typed with a move often explains the person's situation.
+    export_sensitive_fields = ["note"]
     list_select_related = ["support_request", "actor"]
     list_filter = ["to_status"]
     show_full_result_count = False

@@ -3,10 +3,13 @@ votes and decisions are read-only (cast and taken on /committee/ through the ser
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, StringAgg, Value
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from config.dashboard.exports import ExportMixin
 
 from .models import Committee, CommitteeMeeting, CommitteeVote, Decision
 
@@ -37,7 +40,7 @@ class CommitteeForm(forms.ModelForm):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
+class CommitteeAdmin(ExportMixin, SimpleHistoryAdmin):
     form = CommitteeForm
     list_display = ["name_ar", "name_en", "chair", "is_default"]
     list_select_related = ["chair"]
@@ -45,13 +48,28 @@ class CommitteeAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["members"]
     autocomplete_fields = ["chair"]
     fields = ["name_ar", "name_en", "is_default", "chair", "members"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "name_ar",
+        "name_en",
+        "is_default",
+        "chair__username",
+        "members_names",
+        "created_at",
+    ]
+    export_computed = {
+        "members_names": (
+            _("members"),
+            StringAgg("members__username", Value(", ")),
+        ),
+    }
 
     def has_delete_permission(self, request, obj=None):
         return False  # decisions point at committees
 
 
 @admin.register(CommitteeMeeting)
-class CommitteeMeetingAdmin(SimpleHistoryAdmin):
+class CommitteeMeetingAdmin(ExportMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "held_on", "place", "minutes_link"]
     list_select_related = ["committee"]
     list_filter = ["committee"]
@@ -60,6 +78,22 @@ class CommitteeMeetingAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["attendees"]
     autocomplete_fields = ["agenda"]
     fields = ["committee", "number", "held_on", "place", "attendees", "agenda", "notes"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "committee__name_ar",
+        "number",
+        "held_on",
+        "place",
+        "attendees_count",
+        "agenda_count",
+        "created_at",
+    ]
+    export_computed = {
+        "attendees_count": (_("members present"), Count("attendees", distinct=True)),
+        "agenda_count": (_("requests on the agenda"), Count("agenda", distinct=True)),
+    }
+    # The minutes' notes discuss applicants' cases.
+    export_sensitive_fields = ["notes"]
 
     @admin.display(description=_("Minutes"))
     def minutes_link(self, obj):
@@ -83,16 +117,30 @@ class _ReadOnly:
 
 
 @admin.register(CommitteeVote)
-class CommitteeVoteAdmin(_ReadOnly, admin.ModelAdmin):
+class CommitteeVoteAdmin(ExportMixin, _ReadOnly, admin.ModelAdmin):
     list_display = ["support_request", "member", "vote", "meeting", "cast_at"]
     list_select_related = ["support_request", "member", "meeting"]
     list_filter = ["vote"]
     show_full_result_count = False
     search_fields = ["support_request__reference"]
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "support_request__reference",
+        "member__username",
+        "vote",
+        "recommended_kind",
+        "recommended_amount",
+        "meeting__number",
+        "meeting__held_on",
+        "cast_at",
+    ]
+    # A member's reasons and conflict-of-interest statement talk about the applicant
+    # (and about the member): only for those who may see sensitive data.
+    export_sensitive_fields = ["reason", "conflict_statement"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(_ReadOnly, admin.ModelAdmin):
+class DecisionAdmin(ExportMixin, _ReadOnly, admin.ModelAdmin):
     """A decision is final and immutable (POL-7.7): shown, never edited."""
 
     list_display = [
@@ -109,3 +157,21 @@ class DecisionAdmin(_ReadOnly, admin.ModelAdmin):
     show_full_result_count = False
     search_fields = ["support_request__reference"]
     date_hierarchy = "decided_at"
+    actions = ["export_csv", "export_xlsx"]
+    export_fields = [
+        "support_request__reference",
+        "committee__name_ar",
+        "meeting__number",
+        "outcome",
+        "approved_kind",
+        "approved_amount",
+        "approvals",
+        "rejections",
+        "abstentions",
+        "recusals",
+        "tie_broken_by_chair",
+        "decided_by__username",
+        "decided_at",
+    ]
+    # The decision's reason is about the applicant's situation.
+    export_sensitive_fields = ["reason"]

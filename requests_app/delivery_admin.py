@@ -179,14 +179,23 @@ SupportRequestAdmin.inlines = [*getattr(SupportRequestAdmin, "inlines", []), Ser
 
 
 @admin.register(ProgramRun)
-class ProgramRunAdmin(admin.ModelAdmin):
+class ProgramRunAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["name", "program", "starts_on", "ends_on", "ended_at"]
     list_filter = ["program"]
     list_select_related = ["program"]
     show_full_result_count = False
     search_fields = ["name"]
     readonly_fields = ["ended_at", "ended_by"]
-    actions = ["end_runs"]
+    actions = ["end_runs", "export_csv", "export_xlsx"]
+    export_fields = [
+        "program__name_ar",
+        "name",
+        "starts_on",
+        "ends_on",
+        "ended_at",
+        "ended_by__username",
+        "created_at",
+    ]
 
     @admin.action(description=_("End the selected runs and send the survey invitations"))
     def end_runs(self, request, queryset):

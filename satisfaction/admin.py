@@ -5,6 +5,18 @@ complaints & suggestions (assign, reply, close through the services)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -52,13 +64,21 @@ class SurveyQuestionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["title_ar", "program", "version", "is_active", "created_at"]
     list_filter = ["is_active", "program"]
     list_select_related = ["program"]
     show_full_result_count = False
     inlines = [SurveyQuestionInline]
-    actions = ["new_version"]
+    actions = ["new_version", "export_csv", "export_xlsx"]
+    export_fields = [
+        "title_ar",
+        "title_en",
+        "program__name_ar",
+        "version",
+        "is_active",
+        "created_at",
+    ]
     readonly_fields = ["version", "previous"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -114,7 +134,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyInvitation)
-class SurveyInvitationAdmin(ReadOnlyAdmin):
+class SurveyInvitationAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = [
         "beneficiary",
         "program",
@@ -140,6 +160,27 @@ class SurveyInvitationAdmin(ReadOnlyAdmin):
         "answered",
     ]
     readonly_fields = fields
+    actions = ["export_csv", "export_xlsx"]
+    # Whether, never when, the person answered: the date could tie an anonymous answer
+    # to this invitation (as on the screen).
+    export_fields = [
+        "beneficiary__file_number",
+        "survey__title_ar",
+        "program__name_ar",
+        "program_run__name",
+        "channel__name_ar",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "reminded_at",
+        "has_answered",
+    ]
+    export_computed = {
+        "has_answered": (
+            _("has answered"),
+            ExpressionWrapper(Q(responded_at__isnull=False), output_field=BooleanField()),
+        ),
+    }
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, obj):
@@ -162,7 +203,7 @@ class SurveyAnswerInline(admin.TabularInline):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(ReadOnlyAdmin):
+class SurveyResponseAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ["answered_on", "program", "channel", "respondent"]
     list_filter = ["program", "channel", "anonymous"]
     list_select_related = ["program", "channel", "beneficiary"]
@@ -170,6 +211,40 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = [SurveyAnswerInline]
     ordering = ["-submitted_at", "-id"]
+    actions = ["export_csv", "export_xlsx"]
+    # An anonymous answer names nobody and keeps only its month, as on the screen: the
+    # day and the person are blank for it (never the officer, who would narrow it down).
+    export_fields = [
+        "survey__title_ar",
+        "program__name_ar",
+        "program_run__name",
+        "channel__name_ar",
+        "anonymous",
+        "answered_year",
+        "answered_month",
+        "answered_on_named",
+        "respondent_file",
+    ]
+    export_computed = {
+        "answered_year": (_("year answered"), ExtractYear("submitted_at")),
+        "answered_month": (_("month answered"), ExtractMonth("submitted_at")),
+        "answered_on_named": (
+            _("answered on (named answers only)"),
+            Case(
+                When(anonymous=False, then=F("submitted_at")),
+                default=None,
+                output_field=DateTimeField(),
+            ),
+        ),
+        "respondent_file": (
+            _("respondent's file number"),
+            Case(
+                When(anonymous=False, then=F("beneficiary__file_number")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+        ),
+    }
 
     @admin.display(description=_("answered"), ordering="submitted_at")
     def answered_on(self, obj):

@@ -5,18 +5,33 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import SENSITIVE_PERMISSION, Beneficiary
+from config.dashboard.exports import ExportMixin
 
 from ..models import ApplicantUpdate
 from .services import applicant_update_review
 
 
 @admin.register(ApplicantUpdate)
-class ApplicantUpdateAdmin(admin.ModelAdmin):
+class ApplicantUpdateAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ["beneficiary", "support_request"]
     list_filter = ["status"]
     show_full_result_count = False
-    actions = ["apply_to_record", "dismiss"]
+    actions = ["apply_to_record", "dismiss", "export_csv", "export_xlsx"]
+    export_fields = [
+        "beneficiary__file_number",
+        "support_request__reference",
+        "field",
+        "status",
+        "created_at",
+        "reviewed_by__username",
+        "reviewed_at",
+    ]
+    # The values are a person's details (mobile, identity number, income…): in the
+    # download only for those who may see sensitive data, whatever the field.
+    export_sensitive_fields = ["recorded_value", "typed_value"]
+    export_sensitive_permission = SENSITIVE_PERMISSION
+    export_access_log_path = "beneficiary_id"
 
     def _columns(self, request):
         """Value columns made for this request: a sensitive value (income…) shows only to
