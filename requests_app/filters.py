@@ -87,9 +87,12 @@ class CommitteeQueueFilter(django_filters.FilterSet):
         programs = Program.objects.filter(committee__in=ids)
         if any(committee.is_default for committee in committees):
             programs = programs | Program.objects.filter(committee__isnull=True)
-        self.programs = list(programs.order_by("sort_order", "name_ar"))
-        self.channels = list(Channel.objects.all())
-        meetings = CommitteeMeeting.objects.filter(committee__in=ids)
+        # Only what names them: these lists are read on every page of the queue.
+        self.programs = list(
+            programs.order_by("sort_order", "name_ar").only("name_ar", "name_en", "committee_id")
+        )
+        self.channels = list(Channel.objects.only("name_ar", "name_en"))
+        meetings = CommitteeMeeting.objects.filter(committee__in=ids).only("number")
         self._choices("program", self.programs)
         self._choices("meeting", meetings)
         self._choices("channel", self.channels)
