@@ -12,6 +12,7 @@ The rules, as the program page states them:
 - the decision is final: it moves the request through ``support_request_transition``
   and the applicant is told, with the reason for a rejection."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,10 +48,15 @@ def default_committee() -> Committee | None:
 
 
 def committee_for(program) -> Committee | None:
-    """The committee that decides a program's requests: its own, else the default one."""
+    """The committee that decides a program's requests: its own, else the default one.
+
+    The default committee is read once per program object: the case file asks three times
+    (the permission check, the page, the pending reason)."""
     if program.committee_id:
         return program.committee
-    return default_committee()
+    if not hasattr(program, "_default_committee"):
+        program._default_committee = default_committee()
+    return program._default_committee
 
 
 def is_committee_user(user) -> bool:
@@ -86,9 +92,23 @@ def committees_of(user) -> list[Committee]:
 
 
 def committee_members(committee: Committee) -> QuerySet:
-    User = get_user_model()
     if committee.members.exists() or not committee.is_default:
         return committee.members.filter(is_active=True).order_by("first_name", "username")
+    return _role_members()
+
+
+def committee_members_list(committee: Committee) -> list:
+    """``committee_members`` as a list, in one query when the committee lists its members
+    (the case file shows them and counts them)."""
+    listed = list(committee.members.order_by("first_name", "username"))
+    if listed or not committee.is_default:
+        return [member for member in listed if member.is_active]
+    return list(_role_members())
+
+
+def _role_members() -> QuerySet:
+    """Every active user of the committee-member role (the default committee without a list)."""
+    User = get_user_model()
     from django.contrib.auth.models import Permission
 
     permission = Permission.objects.get(
@@ -113,6 +133,51 @@ def review_queue_for(user, committees: list[Committee] | None = None) -> QuerySe
     if any(committee.is_default for committee in committees):
         scope |= Q(program__committee__isnull=True)
     return SupportRequest.objects.filter(scope, status=Status.COMMITTEE_REVIEW)
+
+
+# -- the queue's pages: keyset ("seek") pagination ---------------------------------------
+# A page starts after (or ends before) a position in the queue's order, so a deep page
+# costs what the first one does: no OFFSET that reads and throws away the rows before it.
+# The order (due date, id) is unique and matches the index request_committee_queue.
+
+QUEUE_ORDER = ("decision_due_at", "id")
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def queue_cursor(due_at: datetime.datetime, pk: int) -> str:
+    """A position in the queue for a link: the due time in microseconds (UTC) and the id."""
+    return f"{(due_at - _EPOCH) // _MICROSECOND}_{pk}"
+
+
+def queue_cursor_parse(value) -> tuple[datetime.datetime, int] | None:
+    """The position a link carries, or None for anything that is not one."""
+    try:
+        micros, pk = str(value).split("_")
+        due_at = _EPOCH + datetime.timedelta(microseconds=int(micros))
+        pk = int(pk)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return (due_at, pk) if pk > 0 else None
+
+
+def queue_after(queryset: QuerySet, position) -> QuerySet:
+    """The rows after a position, in the queue's order. The redundant ``>=`` bounds the index
+    scan on both databases (the OR alone would not)."""
+    due_at, pk = position
+    return queryset.filter(
+        Q(decision_due_at__gt=due_at) | Q(decision_due_at=due_at, pk__gt=pk),
+        decision_due_at__gte=due_at,
+    ).order_by(*QUEUE_ORDER)
+
+
+def queue_before(queryset: QuerySet, position) -> QuerySet:
+    """The rows before a position, nearest first (the page reverses them)."""
+    due_at, pk = position
+    return queryset.filter(
+        Q(decision_due_at__lt=due_at) | Q(decision_due_at=due_at, pk__lt=pk),
+        decision_due_at__lte=due_at,
+    ).order_by(*(f"-{field}" for field in QUEUE_ORDER))
 
 
 def can_review(user, support_request: SupportRequest) -> bool:
@@ -275,14 +340,19 @@ def _outcome(votes: list[CommitteeVote], committee: Committee) -> tuple[str | No
     return None, False
 
 
-def decision_pending_reason(support_request: SupportRequest) -> str:
-    """Why no decision yet, in words for the case file."""
+def decision_pending_reason(
+    support_request: SupportRequest, *, votes: list | None = None, members: list | None = None
+) -> str:
+    """Why no decision yet, in words for the case file (which passes the request's votes and
+    the committee's members it has already read)."""
     committee = committee_for(support_request.program)
-    votes = list(support_request.committee_votes.all())
+    if votes is None:
+        votes = list(support_request.committee_votes.all())
     counts = tally(votes)
     quorum = support_request.program.quorum
     if committee is not None and counts.cast < quorum:
-        able = committee_members(committee).count() - counts.recusals
+        member_count = len(members) if members is not None else committee_members(committee).count()
+        able = member_count - counts.recusals
         if able < quorum:
             return _(
                 "Only %(able)s members can vote on this request but the quorum is %(quorum)s: "

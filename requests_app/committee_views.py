@@ -29,6 +29,17 @@ from .selectors import request_timeline
 from .workflow import Status
 
 PER_PAGE = 25
+# What a row of the queue shows (queue.html, presentation.due_html): nothing more is read.
+_QUEUE_FIELDS = (
+    "reference",
+    "status",
+    "decision_due_at",
+    "clock_paused_at",
+    "program_id",
+    "channel_id",
+    "beneficiary__name_ar",
+    "beneficiary__name_en",
+)
 _INLINE_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
@@ -61,42 +72,98 @@ def committee_required(view):
 @require_GET
 @committee_required
 def queue(request):
+    """The queue in pages of PER_PAGE, by due date. Pages are keyset pages: "next" carries
+    the position of the page's last row (``?after=``), "previous" that of its first
+    (``?before=``), so every page costs one indexed read of PER_PAGE + 1 rows, and no page
+    COUNTs the queue (issue 11)."""
     committees = committee_service.committees_of(request.user)
-    my_vote = CommitteeVote.objects.filter(
-        support_request=OuterRef("pk"), member=request.user
-    ).values("vote")[:1]
+    my_vote = (
+        CommitteeVote.objects.filter(support_request=OuterRef("pk"), member=request.user)
+        .order_by()
+        .values("vote")[:1]
+    )
     base = (
         committee_service.review_queue_for(request.user, committees)
-        .select_related("beneficiary", "program", "channel")
+        .select_related("beneficiary")
+        .only(*_QUEUE_FIELDS)
         .annotate(my_vote=Subquery(my_vote))
-        .order_by("decision_due_at", "id")
+        .order_by(*committee_service.QUEUE_ORDER)
     )
     filterset = CommitteeQueueFilter(
         request.GET or None, queryset=base, user=request.user, committees=committees
     )
     rows_qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    page = _page_number(request.GET.get("page"))
-    offset = (page - 1) * PER_PAGE
-    # No COUNT of a million rows: read one row more than the page to know if there is a next.
-    rows = list(rows_qs[offset : offset + PER_PAGE + 1])
-    has_next = len(rows) > PER_PAGE
-    rows = rows[:PER_PAGE]
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    query = query.urlencode()
+    legacy_page = _page_number(request.GET.get("page"))
+    if legacy_page > 1:
+        return _legacy_page_redirect(rows_qs, legacy_page, query)
+    rows, has_previous, has_next = _keyset_page(
+        rows_qs,
+        after=committee_service.queue_cursor_parse(request.GET.get("after")),
+        before=committee_service.queue_cursor_parse(request.GET.get("before")),
+    )
+    # The programs and channels are the filter's choices, already read: no join, no query.
+    programs = {program.pk: program for program in filterset.programs}
+    channels = {channel.pk: channel for channel in filterset.channels}
+    vote_labels = dict(CommitteeVote.Vote.choices)
+    for row in rows:
+        if row.program_id in programs:
+            row.program = programs[row.program_id]
+        if row.channel_id in channels:
+            row.channel = channels[row.channel_id]
+        row.my_vote_label = vote_labels.get(row.my_vote, "")
+    prefix = f"?{query}&" if query else "?"
     return render(
         request,
         "committee/queue.html",
         {
             "filter": filterset,
             "rows": rows,
-            "page": page,
-            "has_next": has_next,
-            "has_previous": page > 1,
-            "query": query.urlencode(),
+            "first_url": f"?{query}" if query else reverse("committee:queue"),
+            "previous_url": f"{prefix}before={_cursor(rows[0])}" if has_previous and rows else "",
+            "next_url": f"{prefix}after={_cursor(rows[-1])}" if has_next else "",
+            "has_previous": has_previous,
             "committees": committees,
-            "vote_labels": dict(CommitteeVote.Vote.choices),
         },
     )
+
+
+def _cursor(row) -> str:
+    return committee_service.queue_cursor(row.decision_due_at, row.pk)
+
+
+def _keyset_page(rows_qs, *, after, before) -> tuple[list, bool, bool]:
+    """(rows, has_previous, has_next): one query of PER_PAGE + 1 rows; the extra row says
+    whether there is a page beyond."""
+    if before is not None:
+        rows = list(committee_service.queue_before(rows_qs, before)[: PER_PAGE + 1])
+        if len(rows) > PER_PAGE:
+            return rows[:PER_PAGE][::-1], True, True
+        if len(rows) == PER_PAGE:
+            return rows[::-1], False, True
+        # Back at the start with a short page: show the full first page instead.
+        after = None
+    elif after is not None:
+        rows_qs = committee_service.queue_after(rows_qs, after)
+    rows = list(rows_qs[: PER_PAGE + 1])
+    return rows[:PER_PAGE], after is not None, len(rows) > PER_PAGE
+
+
+def _legacy_page_redirect(rows_qs, page: int, query: str):
+    """An old ``?page=N`` link: to the keyset page that starts at the same row (one read of
+    the index), or to the first page when the queue is shorter."""
+    url = reverse("committee:queue")
+    anchor = rows_qs.values_list(*committee_service.QUEUE_ORDER)[
+        (page - 1) * PER_PAGE - 1 : (page - 1) * PER_PAGE
+    ]
+    anchor = next(iter(anchor), None)
+    params = [query] if query else []
+    if anchor is not None:
+        params.append(f"after={committee_service.queue_cursor(*anchor)}")
+    return redirect(f"{url}?{'&'.join(params)}" if params else url)
 
 
 def _page_number(value) -> int:
@@ -112,7 +179,13 @@ def _page_number(value) -> int:
 def _case_for(request, pk: int) -> SupportRequest:
     support_request = get_object_or_404(
         SupportRequest.objects.select_related(
-            "beneficiary", "program", "program__committee", "channel", "assigned_officer"
+            "beneficiary",
+            "program",
+            "program__committee",
+            "channel",
+            "assigned_officer",
+            "decision",
+            "decision__meeting",
         ),
         pk=pk,
     )
@@ -146,9 +219,9 @@ def case_file(request, pk: int):
     support_request = _case_for(request, pk)
     committee = committee_service.committee_for(support_request.program)
     meetings = _recent_meetings(committee)
-    mine = CommitteeVote.objects.filter(
-        support_request=support_request, member=request.user
-    ).first()
+    # The request's votes, read once: the member's own, the list, the tally, who is left.
+    votes = _votes_of(support_request)
+    mine = next((vote for vote in votes if vote.member_id == request.user.pk), None)
     vote_form = CommitteeVoteForm(
         meetings=meetings,
         initial={
@@ -210,7 +283,7 @@ def case_file(request, pk: int):
             detail=_("Committee case file %(reference)s")
             % {"reference": support_request.display_reference},
         )
-    context = _case_context(request, support_request, committee, mine)
+    context = _case_context(request, support_request, committee, mine, votes)
     context.update(vote_form=vote_form, recuse_form=recuse_form)
     return render(request, "committee/case.html", context, status=status)
 
@@ -223,17 +296,26 @@ def _form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _case_context(request, support_request, committee, mine) -> dict:
+def _votes_of(support_request) -> list:
+    return list(
+        CommitteeVote.objects.filter(support_request=support_request).select_related(
+            "member", "meeting"
+        )
+    )
+
+
+# The timeline entries case.html shows (votes have their own list on the page).
+_CASE_TIMELINE = ("status", "research", "referral")
+
+
+def _case_context(request, support_request, committee, mine, votes) -> dict:
+    """Everything the case file shows, in a fixed number of queries whatever the history
+    (tests/committee/test_queries.py)."""
     from policies.models import PolicyDocument
     from policies.selectors import version_in_force
 
     beneficiary = support_request.beneficiary
     decision = support_request.decision if _has_decision(support_request) else None
-    votes = list(
-        CommitteeVote.objects.filter(support_request=support_request).select_related(
-            "member", "meeting"
-        )
-    )
     earlier = (
         SupportRequest.objects.filter(beneficiary=beneficiary)
         .exclude(pk=support_request.pk)
@@ -241,6 +323,8 @@ def _case_context(request, support_request, committee, mine) -> dict:
         .order_by("-submitted_at")[:20]
     )
     checks = support_request.document_checks.select_related("document", "checked_by")
+    members = [] if decision else committee_service.committee_members_list(committee)
+    voted = {vote.member_id for vote in votes}
     return {
         "case": support_request,
         "beneficiary": beneficiary,
@@ -250,23 +334,19 @@ def _case_context(request, support_request, committee, mine) -> dict:
         "documents": beneficiary.documents.order_by("document_type", "-pk"),
         "reports": support_request.research_reports.select_related("researcher"),
         "earlier": earlier,
-        "timeline": request_timeline(support_request),
+        "timeline": request_timeline(support_request, kinds=_CASE_TIMELINE),
         "eligibility_policy": version_in_force(PolicyDocument.Kind.PROGRAM_ELIGIBILITY),
         "committee": committee,
         "votes": votes,
         "tally": committee_service.tally(votes),
-        "waiting_for": []
-        if decision
-        else [
-            member
-            for member in committee_service.committee_members(committee)
-            if member.pk not in {vote.member_id for vote in votes}
-        ],
+        "waiting_for": [member for member in members if member.pk not in voted],
         "mine": mine,
         "decision": decision,
         "pending_reason": ""
         if decision
-        else committee_service.decision_pending_reason(support_request),
+        else committee_service.decision_pending_reason(
+            support_request, votes=votes, members=members
+        ),
         "can_vote": decision is None
         and support_request.status == Status.COMMITTEE_REVIEW
         and not (mine and mine.vote == CommitteeVote.Vote.RECUSE),

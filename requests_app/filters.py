@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Region
@@ -12,11 +14,37 @@ from .models import CommitteeMeeting, CommitteeVote, Program
 from .selectors import due_within_q, overdue_q
 
 
-class CommitteeQueueFilter(django_filters.FilterSet):
-    """Filters of /committee/: every choice list is limited to what the member may see."""
+class PlainSelect(forms.Select):
+    """The same ``<select>`` as Django's, written in Python: the template renderer costs a
+    template per option, and the queue's filters have some fifty (issue 11)."""
 
-    program = django_filters.ModelChoiceFilter(
-        label=_("Program"), queryset=Program.objects.none(), empty_label=_("All programs")
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
+class CommitteeQueueFilter(django_filters.FilterSet):
+    """Filters of /committee/: every choice list is limited to what the member may see.
+
+    The programs, meetings and channels are read once each, as plain lists: the choices
+    are checked in memory (no query per chosen value), and the page reuses the programs
+    and channels to name the rows without joining their tables (issue 11)."""
+
+    program = django_filters.ChoiceFilter(
+        widget=PlainSelect, label=_("Program"), field_name="program", empty_label=_("All programs")
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
@@ -29,25 +57,27 @@ class CommitteeQueueFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 365, "inputmode": "numeric"}),
     )
     voted = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         label=_("My vote"),
         choices=[("yes", _("Voted")), ("no", _("Not voted yet"))],
         method="filter_voted",
         empty_label=_("All"),
     )
-    meeting = django_filters.ModelChoiceFilter(
+    meeting = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         label=_("On the agenda of"),
-        queryset=CommitteeMeeting.objects.none(),
         field_name="committee_meetings",
         empty_label=_("Any meeting or none"),
     )
     region = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         label=_("Region"),
         field_name="beneficiary__region",
         choices=Region.choices,
         empty_label=_("All regions"),
     )
-    channel = django_filters.ModelChoiceFilter(
-        label=_("Channel"), queryset=Channel.objects.all(), empty_label=_("All channels")
+    channel = django_filters.ChoiceFilter(
+        widget=PlainSelect, label=_("Channel"), field_name="channel", empty_label=_("All channels")
     )
 
     def __init__(self, *args, user=None, committees=(), **kwargs):
@@ -57,10 +87,18 @@ class CommitteeQueueFilter(django_filters.FilterSet):
         programs = Program.objects.filter(committee__in=ids)
         if any(committee.is_default for committee in committees):
             programs = programs | Program.objects.filter(committee__isnull=True)
-        self.filters["program"].queryset = programs.order_by("sort_order", "name_ar")
-        self.filters["meeting"].queryset = CommitteeMeeting.objects.filter(
-            committee__in=ids
-        ).select_related("committee")
+        # Only what names them: these lists are read on every page of the queue.
+        self.programs = list(
+            programs.order_by("sort_order", "name_ar").only("name_ar", "name_en", "committee_id")
+        )
+        self.channels = list(Channel.objects.only("name_ar", "name_en"))
+        meetings = CommitteeMeeting.objects.filter(committee__in=ids).only("number")
+        self._choices("program", self.programs)
+        self._choices("meeting", meetings)
+        self._choices("channel", self.channels)
+
+    def _choices(self, name, objects) -> None:
+        self.filters[name].extra["choices"] = [(str(obj.pk), str(obj)) for obj in objects]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value else queryset

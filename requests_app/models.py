@@ -230,6 +230,13 @@ class SupportRequest(models.Model):
             models.Index(fields=["-submitted_at"], name="request_submitted"),
             # The dashboard's decided-per-period figures (issue 10).
             models.Index(fields=["decided_at"], name="request_decided"),
+            # /committee/: the review queue read in its order (due date, id) from any
+            # position, the keyset pages (issue 11); only the requests in review.
+            models.Index(
+                fields=["decision_due_at", "id"],
+                condition=models.Q(status=Status.COMMITTEE_REVIEW),
+                name="request_committee_queue",
+            ),
         ]
 
     def __str__(self) -> str:

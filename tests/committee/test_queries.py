@@ -1,0 +1,256 @@
+"""/committee/ at scale (issue 11): keyset pages that walk the whole queue in order, old
+``?page=N`` links, and a fixed number of queries per page and per case file whatever the
+size of the queue or of the case's history, so an N+1 cannot come back unnoticed."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from beneficiaries.models import BeneficiaryDocument
+from requests_app import committee as committee_service
+from requests_app.committee_views import PER_PAGE
+from requests_app.models import (
+    CommitteeVote,
+    DocumentCheck,
+    Referral,
+    ResearchReport,
+    StatusChange,
+    SupportRequest,
+    Vote,
+)
+from requests_app.workflow import Status
+from tests.factories import (
+    BeneficiaryDocumentFactory,
+    CommitteeMeetingFactory,
+    HouseholdMemberFactory,
+    SupportRequestFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Middleware and login (session, user, permissions, the association's profile) plus the
+# page's own reads; the flatness tests below are what catch an N+1.
+QUEUE_QUERIES = 11
+CASE_FILE_QUERIES = 20
+
+NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
+PREV = re.compile(r'<a rel="prev" href="([^"]+)"')
+
+
+@pytest.fixture
+def member_client(client, members):
+    client.force_login(members[1])
+    return client
+
+
+def _queue(program, count, *, ties=True):
+    """``count`` requests in review; with ``ties``, groups of three share a due time, so
+    the id must break the ties for the pages to be exact."""
+    start = timezone.now() - datetime.timedelta(days=30)
+    rows = []
+    for index in range(count):
+        due = start + datetime.timedelta(hours=index // 3 if ties else index)
+        rows.append(
+            SupportRequestFactory(
+                program=program, in_committee=True, submitted_at=start, decision_due_at=due
+            )
+        )
+    return sorted(rows, key=lambda r: (r.decision_due_at, r.pk))
+
+
+def _refs(html: str, rows) -> list[str]:
+    found = [
+        (html.index(r.display_reference), r.display_reference)
+        for r in rows
+        if r.display_reference in html
+    ]
+    return [ref for _, ref in sorted(found)]
+
+
+def _url(href: str) -> str:
+    return "/committee/" + href.replace("&amp;", "&")
+
+
+def test_next_and_previous_links_walk_the_whole_queue_in_order(member_client, program):
+    rows = _queue(program, PER_PAGE * 2 + 7)
+    expected = [r.display_reference for r in rows]
+    seen, pages = [], []
+    url = "/committee/"
+    while url:
+        html = member_client.get(url).content.decode()
+        pages.append(html)
+        seen += _refs(html, rows)
+        link = NEXT.search(html)
+        url = _url(link.group(1)) if link else None
+    assert seen == expected
+    assert len(pages) == 3
+    assert not PREV.search(pages[0]) and "after=" in NEXT.search(pages[0]).group(1)
+    # And back from the last page, page by page, to the first.
+    back = []
+    html = pages[-1]
+    while link := PREV.search(html):
+        html = member_client.get(_url(link.group(1))).content.decode()
+        back = _refs(html, rows) + back
+    assert back == expected[: PER_PAGE * 2]
+    assert not PREV.search(html)
+
+
+def test_a_filter_is_kept_in_the_page_links(member_client, program, members):
+    rows = _queue(program, PER_PAGE + 5, ties=False)
+    for row in rows[::2]:
+        CommitteeVote.objects.create(support_request=row, member=members[1], vote=Vote.ABSTAIN)
+    not_voted = [r.display_reference for r in rows[1::2]]
+    first = member_client.get("/committee/?voted=no").content.decode()
+    assert _refs(first, rows) == not_voted  # 17 rows: one page
+    assert not NEXT.search(first)
+    first = member_client.get("/committee/?voted=yes").content.decode()
+    assert len(_refs(first, rows)) == (PER_PAGE + 5 + 1) // 2
+
+
+def test_an_old_page_link_leads_to_the_same_rows(member_client, program):
+    rows = _queue(program, PER_PAGE * 2 + 3)
+    response = member_client.get("/committee/?page=2&voted=no")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/committee/?voted=no&after=")
+    html = member_client.get(response["Location"]).content.decode()
+    assert _refs(html, rows) == [r.display_reference for r in rows[PER_PAGE : PER_PAGE * 2]]
+    # Beyond the end: the first page.
+    assert member_client.get("/committee/?page=50")["Location"] == "/committee/"
+
+
+@pytest.mark.parametrize("cursor", ["zz", "1_", "_5", "99999999999999999999999_1", "5_-1", "1.5_2"])
+def test_a_broken_cursor_shows_the_first_page(member_client, program, cursor):
+    rows = _queue(program, 3)
+    for param in ("after", "before"):
+        response = member_client.get(f"/committee/?{param}={cursor}")
+        assert response.status_code == 200
+        assert _refs(response.content.decode(), rows) == [r.display_reference for r in rows]
+
+
+def test_the_cursor_round_trips_to_the_microsecond():
+    due = datetime.datetime(2026, 5, 1, 10, 30, 15, 123456, tzinfo=datetime.UTC)
+    assert committee_service.queue_cursor_parse(committee_service.queue_cursor(due, 42)) == (
+        due,
+        42,
+    )
+
+
+def test_previous_from_near_the_start_shows_the_full_first_page(member_client, program):
+    rows = _queue(program, PER_PAGE + 10, ties=False)
+    third = rows[3]
+    cursor = committee_service.queue_cursor(third.decision_due_at, third.pk)
+    html = member_client.get(f"/committee/?before={cursor}").content.decode()
+    assert _refs(html, rows) == [r.display_reference for r in rows[:PER_PAGE]]
+    assert not PREV.search(html) and NEXT.search(html)
+
+
+# -- queries per page --------------------------------------------------------------------
+
+
+def _count(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    assert not any("OFFSET" in q["sql"].upper() for q in captured.captured_queries)
+    return len(captured.captured_queries)
+
+
+def _deep_url(client):
+    """The third page, reached through the next links."""
+    url = "/committee/"
+    for _ in range(2):
+        url = _url(NEXT.search(client.get(url).content.decode()).group(1))
+    return url
+
+
+FILTERS = [
+    "voted=no",
+    "region=riyadh&channel={channel}",
+    "program={program}&overdue=on",
+    "due_within=30&meeting={meeting}",
+]
+
+
+def test_queue_queries_do_not_grow_with_the_queue(
+    member_client, program, members, django_assert_max_num_queries
+):
+    meeting = CommitteeMeetingFactory(committee=program.committee)
+    rows = _queue(program, PER_PAGE * 2 + 1)
+    filters = [
+        f.format(channel=rows[0].channel_id, program=program.pk, meeting=meeting.pk)
+        for f in FILTERS
+    ]
+    small = {
+        "first": _count(member_client, "/committee/", django_assert_max_num_queries, QUEUE_QUERIES),
+        "deep": _count(
+            member_client, _deep_url(member_client), django_assert_max_num_queries, QUEUE_QUERIES
+        ),
+    }
+    for query in filters:
+        small[query] = _count(
+            member_client, "/committee/?" + query, django_assert_max_num_queries, QUEUE_QUERIES
+        )
+    # Three times the queue, every row with votes, on a meeting's agenda, in every region.
+    more = _queue(program, PER_PAGE * 6)
+    for index, row in enumerate(more):
+        for member in members[: index % 4]:
+            CommitteeVote.objects.create(support_request=row, member=member, vote=Vote.APPROVE)
+        meeting.agenda.add(row)
+    assert _count(member_client, "/committee/", django_assert_max_num_queries, small["first"])
+    assert _count(
+        member_client, _deep_url(member_client), django_assert_max_num_queries, small["deep"]
+    )
+    for query in filters:
+        _count(member_client, "/committee/?" + query, django_assert_max_num_queries, small[query])
+
+
+def test_the_case_file_reads_a_fixed_number_of_queries(
+    member_client, case, members, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(CASE_FILE_QUERIES) as bare:
+        assert member_client.get(f"/committee/requests/{case.pk}/").status_code == 200
+    # A long history: votes (one recusal), documents, checks, household, research
+    # reports, referrals, status changes, earlier requests with decisions.
+    officer = UserFactory(username="officer-x")
+    beneficiary = case.beneficiary
+    meeting = CommitteeMeetingFactory(committee=case.program.committee)
+    CommitteeVote.objects.create(
+        support_request=case, member=members[0], vote=Vote.APPROVE, meeting=meeting
+    )
+    CommitteeVote.objects.create(
+        support_request=case, member=members[2], vote=Vote.RECUSE, conflict_statement="قريب"
+    )
+    for document_type in BeneficiaryDocument.DocumentType.values[:5]:
+        HouseholdMemberFactory(beneficiary=beneficiary)
+        document = BeneficiaryDocumentFactory(beneficiary=beneficiary, document_type=document_type)
+        DocumentCheck.objects.create(
+            support_request=case,
+            document_type=document.document_type,
+            document=document,
+            present=True,
+            checked_by=officer,
+        )
+        StatusChange.objects.create(
+            support_request=case, from_status="", to_status=Status.VERIFICATION, actor=officer
+        )
+        ResearchReport.objects.create(
+            support_request=case,
+            researcher=officer,
+            method="home_visit",
+            visited_on=datetime.date(2026, 1, 1),
+            findings="—",
+            recommendation="—",
+        )
+        Referral.objects.create(
+            support_request=case, association_name="جمعية", reason="—", created_by=officer
+        )
+        SupportRequestFactory(beneficiary=beneficiary, status=Status.CLOSED)
+    assert SupportRequest.objects.filter(beneficiary=beneficiary).count() == 6
+    with django_assert_max_num_queries(len(bare.captured_queries)):
+        response = member_client.get(f"/committee/requests/{case.pk}/")
+    assert response.status_code == 200
+    assert "قريب" in response.content.decode()
