@@ -205,7 +205,7 @@ def build_channel_mix(panel, filters, data) -> PanelResult:
 
 
 def build_reach(panel, filters, data) -> PanelResult:
-    delivered, profile = data
+    delivered, indirect = data
     return PanelResult(
         panel=panel,
         available=True,
@@ -217,7 +217,7 @@ def build_reach(panel, filters, data) -> PanelResult:
             ),
             Figure(
                 _("Indirect beneficiaries registered"),
-                profile["indirect"],
+                indirect,
                 note=_("Recorded in the registry in the period."),
             ),
         ],
@@ -225,7 +225,7 @@ def build_reach(panel, filters, data) -> PanelResult:
 
 
 def fetch_reach(filters):
-    return selectors.delivered_per_month(filters), selectors.beneficiaries_profile(filters)
+    return selectors.delivered_per_month(filters), selectors.indirect_registered(filters)
 
 
 def build_beneficiaries(panel, filters, data) -> PanelResult:
