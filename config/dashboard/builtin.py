@@ -301,6 +301,7 @@ declare_panel(
     takes_filters=True,
     builder=build_overdue,
     permission=REQUESTS_PERMISSION,
+    live=True,  # people waiting: always as of now (two indexed queries)
 )
 declare_panel(
     "channels",
