@@ -22,6 +22,7 @@ from .panels import (
     Table,
     declare_panel,
 )
+from .templatetags.dashboard_tags import figure_value
 
 REQUESTS_PERMISSION = "requests_app.view_supportrequest"
 BENEFICIARIES_PERMISSION = "beneficiaries.view_beneficiary"
@@ -109,7 +110,8 @@ def build_timeliness(panel, filters, data) -> PanelResult:
         key="timeliness",
         title=_("Time from submission to decision"),
         columns=[Column(_("measure")), Column(_("value"))],
-        rows=[[str(f.label), f.value] for f in figures],
+        # Each value as the figure above shows it (a share as a percentage, days as days).
+        rows=[[str(f.label), str(figure_value(f.value, f.kind))] for f in figures],
     )
     result = PanelResult(panel=panel, available=True, figures=figures, tables=[table])
     result.timeliness = data

@@ -21,7 +21,9 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .panels import Panel, PanelResult, panels_for
@@ -64,32 +66,57 @@ def _compute(filters, panels: list[Panel], key: str) -> dict:
     return entry
 
 
-def build_results(filters, panels: list[Panel], *, refresh: bool = False):
-    """The panels' results and when their kept figures were computed (None when every
-    panel shown is live or not yet available). One cache read when the figures are kept;
-    otherwise every kept panel's source once, then one cache write."""
+def _kept_entry(filters, panels: list[Panel], refresh: bool):
+    """(key, entry) of the kept figures of these panels; computed now when missing."""
     kept = _cached_panels(panels)
-    entry = None
-    if kept:
-        key = cache_key(filters, [p.key for p in kept])
-        entry = None if refresh else cache.get(key)
-        if entry is None or set(entry.get("data", {})) != {p.key for p in kept}:
-            entry = _compute(filters, kept, key)
-    results = []
+    if not kept:
+        return None, None
+    key = cache_key(filters, [p.key for p in kept])
+    entry = None if refresh else cache.get(key)
+    if entry is None or set(entry.get("data", {})) != {p.key for p in kept}:
+        entry = _compute(filters, kept, key)
+    return key, entry
+
+
+def _result(panel: Panel, filters, entry) -> PanelResult:
+    if not panel.available:
+        return PanelResult(panel=panel, available=False)
+    if panel.live or entry is None:
+        return panel.build(filters)
+    return panel.builder(panel, filters, entry["data"][panel.key])
+
+
+def rendered_panels(filters, panels: list[Panel], context: dict, *, refresh: bool = False):
+    """The panels as HTML (dashboard/_panel.html) and when their kept figures were
+    computed. Drawing the charts and tables costs more than reading the kept figures, so
+    the kept panels' HTML is kept beside them (same key, same age, plus ``context``,
+    e.g. whether download links show): a kept page is two cache reads and the live
+    panels' queries."""
+    key, entry = _kept_entry(filters, panels, refresh)
+    html_key = None
+    stored, fresh = {}, {}
+    if entry is not None:
+        flags = json.dumps(context, sort_keys=True, default=str)
+        html_key = "{}:html:{}:{}".format(
+            key,
+            entry["computed_at"].timestamp(),
+            hashlib.sha256(flags.encode()).hexdigest()[:16],
+        )
+        stored = cache.get(html_key) or {}
+    template = get_template("dashboard/_panel.html")
+    out = []
     for panel in panels:
-        if not panel.available:
-            results.append(PanelResult(panel=panel, available=False))
-        elif panel.live:
-            results.append(panel.build(filters))
-        else:
-            results.append(panel.builder(panel, filters, entry["data"][panel.key]))
-    return results, (entry["computed_at"] if entry else None)
-
-
-def figures_for(user, filters, *, keys=None, refresh: bool = False):
-    """What ``user`` may see (optionally only the panels named in ``keys``)."""
-    panels = [p for p in panels_for(user) if keys is None or p.key in keys]
-    return build_results(filters, panels, refresh=refresh)
+        kept = entry is not None and panel.available and not panel.live
+        html = stored.get(panel.key) if kept else None
+        if html is None:
+            result = _result(panel, filters, entry)
+            html = template.render({**context, "result": result})
+            if kept:
+                fresh[panel.key] = html
+        out.append(mark_safe(html))  # noqa: S308 - rendered by our own template
+    if fresh:
+        cache.set(html_key, {**stored, **fresh}, CACHE_SECONDS)
+    return out, (entry["computed_at"] if entry else None)
 
 
 def warm(filters, panels: list[Panel]) -> bool:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from policies.selectors import version_in_force
 
-from .cache import CACHE_SECONDS, figures_for, forget
+from .cache import CACHE_SECONDS, forget, rendered_panels
 from .exports import export_response
 from .forms import DashboardFilterForm
 from .panels import DATE, get_panel, panels_for
@@ -57,20 +57,26 @@ def _results(request, form, keys=None):
 @staff_permission(VIEW_PERMISSION)
 def dashboard(request):
     form = _form(request)
-    filters, results, as_of = None, [], None
+    filters, panels_html, as_of = None, [], None
+    can_export = request.user.has_perm(EXPORT_PERMISSION)
+    query = ""
     if form.is_valid():
         filters = form.filters()
-        results, as_of = figures_for(request.user, filters)
-    query = urlencode(filters.as_dict()) if filters else ""
+        query = urlencode(filters.as_dict())
+        panels_html, as_of = rendered_panels(
+            filters,
+            panels_for(request.user),
+            {"can_export": can_export, "query": query},
+        )
     return render(
         request,
         "dashboard/index.html",
         {
             "form": form,
             "filters": filters,
-            "results": results,
+            "panels_html": panels_html,
             "query": query,
-            "can_export": request.user.has_perm(EXPORT_PERMISSION),
+            "can_export": can_export,
             "can_refresh": request.user.has_perm(REFRESH_PERMISSION),
             "as_of": as_of,
             "refresh_minutes": CACHE_SECONDS // 60,
