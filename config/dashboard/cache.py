@@ -67,15 +67,16 @@ def _compute(filters, panels: list[Panel], key: str) -> dict:
 
 
 def _kept_entry(filters, panels: list[Panel], refresh: bool):
-    """(key, entry) of the kept figures of these panels; computed now when missing."""
+    """(key, entry, just computed) of the kept figures of these panels; computed now
+    when missing."""
     kept = _cached_panels(panels)
     if not kept:
-        return None, None
+        return None, None, False
     key = cache_key(filters, [p.key for p in kept])
     entry = None if refresh else cache.get(key)
     if entry is None or set(entry.get("data", {})) != {p.key for p in kept}:
-        entry = _compute(filters, kept, key)
-    return key, entry
+        return key, _compute(filters, kept, key), True
+    return key, entry, False
 
 
 def _result(panel: Panel, filters, entry) -> PanelResult:
@@ -92,7 +93,7 @@ def rendered_panels(filters, panels: list[Panel], context: dict, *, refresh: boo
     the kept panels' HTML is kept beside them (same key, same age, plus ``context``,
     e.g. whether download links show): a kept page is two cache reads and the live
     panels' queries."""
-    key, entry = _kept_entry(filters, panels, refresh)
+    key, entry, computed = _kept_entry(filters, panels, refresh)
     html_key = None
     stored, fresh = {}, {}
     if entry is not None:
@@ -102,7 +103,7 @@ def rendered_panels(filters, panels: list[Panel], context: dict, *, refresh: boo
             entry["computed_at"].timestamp(),
             hashlib.sha256(flags.encode()).hexdigest()[:16],
         )
-        stored = cache.get(html_key) or {}
+        stored = {} if computed else (cache.get(html_key) or {})
     template = get_template("dashboard/_panel.html")
     out = []
     for panel in panels:
