@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from config.bilingual import pick
 
 from . import reference as references
-from .workflow import OPEN_STATUSES, Status
+from .workflow import AWAITING_DECISION, OPEN_STATUSES, Status
 
 
 class Program(models.Model):
@@ -236,6 +236,13 @@ class SupportRequest(models.Model):
                 fields=["decision_due_at", "id"],
                 condition=models.Q(status=Status.COMMITTEE_REVIEW),
                 name="request_committee_queue",
+            ),
+            # The dashboard's live overdue list and its count: only the requests still
+            # awaiting a decision with the clock running, oldest due day first (issue 10).
+            models.Index(
+                fields=["decision_due_at", "id"],
+                condition=models.Q(status__in=AWAITING_DECISION, clock_paused_at__isnull=True),
+                name="request_awaiting_due",
             ),
         ]
 

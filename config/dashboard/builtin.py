@@ -22,6 +22,7 @@ from .panels import (
     Table,
     declare_panel,
 )
+from .templatetags.dashboard_tags import figure_value
 
 REQUESTS_PERMISSION = "requests_app.view_supportrequest"
 BENEFICIARIES_PERMISSION = "beneficiaries.view_beneficiary"
@@ -109,7 +110,8 @@ def build_timeliness(panel, filters, data) -> PanelResult:
         key="timeliness",
         title=_("Time from submission to decision"),
         columns=[Column(_("measure")), Column(_("value"))],
-        rows=[[str(f.label), f.value] for f in figures],
+        # Each value as the figure above shows it (a share as a percentage, days as days).
+        rows=[[str(f.label), str(figure_value(f.value, f.kind))] for f in figures],
     )
     result = PanelResult(panel=panel, available=True, figures=figures, tables=[table])
     result.timeliness = data
@@ -205,7 +207,7 @@ def build_channel_mix(panel, filters, data) -> PanelResult:
 
 
 def build_reach(panel, filters, data) -> PanelResult:
-    delivered, profile = data
+    delivered, indirect = data
     return PanelResult(
         panel=panel,
         available=True,
@@ -217,7 +219,7 @@ def build_reach(panel, filters, data) -> PanelResult:
             ),
             Figure(
                 _("Indirect beneficiaries registered"),
-                profile["indirect"],
+                indirect,
                 note=_("Recorded in the registry in the period."),
             ),
         ],
@@ -225,7 +227,7 @@ def build_reach(panel, filters, data) -> PanelResult:
 
 
 def fetch_reach(filters):
-    return selectors.delivered_per_month(filters), selectors.beneficiaries_profile(filters)
+    return selectors.delivered_per_month(filters), selectors.indirect_registered(filters)
 
 
 def build_beneficiaries(panel, filters, data) -> PanelResult:
@@ -301,6 +303,7 @@ declare_panel(
     takes_filters=True,
     builder=build_overdue,
     permission=REQUESTS_PERMISSION,
+    live=True,  # people waiting: always as of now (two indexed queries)
 )
 declare_panel(
     "channels",

@@ -39,6 +39,7 @@ class ExportLog(models.Model):
         permissions = [
             ("view_dashboard", _("Can see the dashboard and the governance report")),
             ("export_data", _("Can export lists and dashboard tables")),
+            ("refresh_dashboard", _("Can refresh the dashboard's figures before they are due")),
         ]
 
     def __str__(self) -> str:

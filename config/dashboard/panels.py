@@ -84,6 +84,9 @@ class Panel:
     permission: str | None = None
     takes_filters: bool = False  # built-in sources take DashboardFilters
     description: object = ""
+    # Live panels are computed on every view; the others may be up to
+    # config.dashboard.cache.CACHE_SECONDS old (and the page says so).
+    live: bool = False
 
     @property
     def available(self) -> bool:
@@ -125,8 +128,10 @@ def declare_panel(
     permission: str | None = None,
     takes_filters: bool = False,
     description="",
+    live: bool = False,
 ) -> Panel:
-    """A panel the dashboard shows; without a source it says "not yet available"."""
+    """A panel the dashboard shows; without a source it says "not yet available". A
+    ``live`` panel is computed on every view, never taken from the cache."""
     existing = _REGISTRY.get(key)
     panel = Panel(
         key=key,
@@ -139,6 +144,7 @@ def declare_panel(
         if source is not None or not existing
         else existing.takes_filters,
         description=description,
+        live=live,
     )
     _REGISTRY[key] = panel
     return panel

@@ -9,5 +9,6 @@ GRANTS = {
         "dashboard.view_dashboard",
         "dashboard.export_data",
         "dashboard.view_exportlog",
+        "dashboard.refresh_dashboard",
     ],
 }

@@ -7,7 +7,7 @@ into figures, charts and tables."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Gender, Region
@@ -15,7 +15,7 @@ from requests_app.models import Program, StatusChange, SupportRequest
 from requests_app.workflow import AWAITING_DECISION, OPEN_STATUSES, Status
 
 from .periods import Period
-from .stats import HoursBetween, PercentileCont, has_percentile_cont, percentiles_fallback
+from .stats import HoursBetween, aggregate_with_percentiles
 
 OVERDUE_LIST_SIZE = 20
 # Age bands (years, upper bound excluded); the last one is open-ended.
@@ -29,6 +29,18 @@ class DashboardFilters:
     channel: object | None = None  # channels_app.Channel
     region: str = ""
     extra: dict = field(default_factory=dict)
+    # Figures already computed for these filters while one page is built: two panels
+    # that show the same figure (deliveries) share one query. Not part of equality.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def memoized(self, name: str, compute):
+        if name not in self.memo:
+            self.memo[name] = compute(self)
+        return self.memo[name]
+
+    @property
+    def narrowed(self) -> bool:
+        return self.program is not None or self.channel is not None or bool(self.region)
 
     def requests(self):
         """Support requests matching program, channel and region (not the period)."""
@@ -52,35 +64,54 @@ class DashboardFilters:
         return data
 
 
-def _per_month(queryset, field_name: str, period: Period) -> list[int]:
-    """Rows of ``queryset`` per month of the period, by ``field_name``: one query."""
-    aggregates = {
-        f"m{i}": Count("pk", filter=Q(**{f"{field_name}__gte": lo, f"{field_name}__lt": hi}))
+def _month_counts(field_name: str, period: Period) -> dict:
+    return {
+        f"{field_name}_{i}": Count(
+            "pk", filter=Q(**{f"{field_name}__gte": lo, f"{field_name}__lt": hi})
+        )
         for i, (lo, hi) in enumerate(period.boundaries())
     }
-    in_period = {f"{field_name}__gte": period.start, f"{field_name}__lt": period.end}
-    row = queryset.filter(**in_period).aggregate(**aggregates)
-    return [row[f"m{i}"] or 0 for i in range(len(period.months))]
+
+
+def requests_per_month(filters: DashboardFilters) -> dict:
+    """Requests received and requests decided per month of the period: one query (one
+    pass over the requests submitted or decided in the period)."""
+    period = filters.period
+    row = (
+        filters.requests()
+        .filter(
+            Q(submitted_at__gte=period.start, submitted_at__lt=period.end)
+            | Q(decided_at__gte=period.start, decided_at__lt=period.end)
+        )
+        .aggregate(**_month_counts("submitted_at", period), **_month_counts("decided_at", period))
+    )
+    months = range(len(period.months))
+    return {
+        "received": [row[f"submitted_at_{i}"] or 0 for i in months],
+        "decided": [row[f"decided_at_{i}"] or 0 for i in months],
+    }
 
 
 def received_per_month(filters: DashboardFilters) -> list[int]:
-    return _per_month(filters.requests(), "submitted_at", filters.period)
+    return filters.memoized("requests_per_month", requests_per_month)["received"]
 
 
 def decided_per_month(filters: DashboardFilters) -> list[int]:
-    return _per_month(filters.requests(), "decided_at", filters.period)
+    return filters.memoized("requests_per_month", requests_per_month)["decided"]
 
 
-def delivered_per_month(filters: DashboardFilters) -> dict:
-    """Deliveries per month (a move to "delivered") and the direct beneficiaries they
-    served, in one query on the status history."""
+def _delivered_per_month(filters: DashboardFilters) -> dict:
     period = filters.period
     changes = StatusChange.objects.filter(
-        to_status=Status.DELIVERED,
-        support_request__in=filters.requests().values("pk"),
-        created_at__gte=period.start,
-        created_at__lt=period.end,
+        to_status=Status.DELIVERED, created_at__gte=period.start, created_at__lt=period.end
     )
+    # The filters as joins on the request (no IN-subquery over every request).
+    if filters.program is not None:
+        changes = changes.filter(support_request__program=filters.program)
+    if filters.channel is not None:
+        changes = changes.filter(support_request__channel=filters.channel)
+    if filters.region:
+        changes = changes.filter(support_request__beneficiary__region=filters.region)
     aggregates = {
         f"m{i}": Count("pk", filter=Q(created_at__gte=lo, created_at__lt=hi))
         for i, (lo, hi) in enumerate(period.boundaries())
@@ -97,6 +128,12 @@ def delivered_per_month(filters: DashboardFilters) -> dict:
         "per_month": [row[f"m{i}"] or 0 for i in range(len(period.months))],
         "served": row["served"] or 0,
     }
+
+
+def delivered_per_month(filters: DashboardFilters) -> dict:
+    """Deliveries per month (a move to "delivered") and the direct beneficiaries they
+    served, in one query on the status history (shared by the volumes and reach panels)."""
+    return filters.memoized("delivered_per_month", _delivered_per_month)
 
 
 def backlog_by_stage(filters: DashboardFilters) -> list[tuple[str, int]]:
@@ -116,21 +153,13 @@ def time_to_decision(filters: DashboardFilters) -> dict:
     """Requests decided in the period: how many, how many within the promised days,
     median and 90th percentile of hours from submission to decision."""
     period = filters.period
-    decided = (
-        filters.requests()
-        .filter(decided_at__gte=period.start, decided_at__lt=period.end)
-        .annotate(hours=HoursBetween("submitted_at", "decided_at"))
+    decided = filters.requests().filter(decided_at__gte=period.start, decided_at__lt=period.end)
+    row = aggregate_with_percentiles(
+        decided,
+        {"n": Count("pk"), "on_time": Count("pk", filter=Q(decided_at__lte=F("decision_due_at")))},
+        HoursBetween("submitted_at", "decided_at"),
+        {"p50": 0.5, "p90": 0.9},
     )
-    aggregates = {
-        "n": Count("pk"),
-        "on_time": Count("pk", filter=Q(decided_at__lte=F("decision_due_at"))),
-    }
-    if has_percentile_cont():
-        aggregates["p50"] = PercentileCont("hours", 0.5)
-        aggregates["p90"] = PercentileCont("hours", 0.9)
-    row = decided.order_by().aggregate(**aggregates)
-    if not has_percentile_cont():
-        row["p50"], row["p90"] = percentiles_fallback(decided, "hours", [0.5, 0.9], row["n"])
     n = row["n"] or 0
     return {
         "decided": n,
@@ -148,19 +177,17 @@ def _start_of_today() -> datetime.datetime:
 
 def overdue(filters: DashboardFilters, *, limit: int = OVERDUE_LIST_SIZE) -> dict:
     """Requests still awaiting a decision whose due day has passed (clock not paused),
-    most overdue first; the total comes with the page of rows (a window count)."""
-    rows = list(
-        filters.requests()
-        .filter(
-            status__in=AWAITING_DECISION,
-            clock_paused_at__isnull=True,
-            decision_due_at__lt=_start_of_today(),
-        )
-        .select_related("program", "channel", "beneficiary")
-        .annotate(total=Window(Count("pk")))
-        .order_by("decision_due_at", "id")[:limit]
+    most overdue first, and how many there are: two small queries, both served by the
+    partial index ``request_awaiting_due`` (no join for the count)."""
+    waiting = filters.requests().filter(
+        status__in=AWAITING_DECISION,
+        clock_paused_at__isnull=True,
+        decision_due_at__lt=_start_of_today(),
     )
-    return {"total": rows[0].total if rows else 0, "rows": rows}
+    rows = list(
+        waiting.select_related("program", "channel").order_by("decision_due_at", "id")[:limit]
+    )
+    return {"total": waiting.order_by().count(), "rows": rows}
 
 
 def channel_mix(filters: DashboardFilters) -> list[dict]:
@@ -194,37 +221,42 @@ def _age_q(reference: datetime.date, low: int, high: int | None) -> Q:
 
 def beneficiaries_profile(filters: DashboardFilters) -> dict:
     """Direct beneficiaries with a request submitted in the period, by region, gender and
-    age band (age on the last day of the period), and indirect beneficiaries registered
-    in the period: one query."""
+    age band (age on the last day of the period): one query (a semi-join on the requests
+    of the period)."""
     period = filters.period
     direct_ids = (
         filters.requests()
         .filter(submitted_at__gte=period.start, submitted_at__lt=period.end)
         .values("beneficiary_id")
     )
-    indirect = Q(
+    reference = period.last_day
+    aggregates = {
+        "direct": Count("pk"),
+        "region__": Count("pk", filter=Q(region="")),
+        "gender__": Count("pk", filter=Q(gender="")),
+        "age__": Count("pk", filter=Q(birth_date__isnull=True)),
+    }
+    for value in Region.values:
+        aggregates[f"region_{value}"] = Count("pk", filter=Q(region=value))
+    for value in Gender.values:
+        aggregates[f"gender_{value}"] = Count("pk", filter=Q(gender=value))
+    for low, high in AGE_BANDS:
+        aggregates[f"age_{low}"] = Count("pk", filter=_age_q(reference, low, high))
+    return Beneficiary.objects.filter(kind=Beneficiary.Kind.DIRECT, pk__in=direct_ids).aggregate(
+        **aggregates
+    )
+
+
+def indirect_registered(filters: DashboardFilters) -> int:
+    """Indirect beneficiaries recorded in the registry in the period (in the region, when
+    one is chosen). Indirect reach has no program or request channel: with either filter
+    the figure is 0, without a query."""
+    if filters.program is not None or filters.channel is not None:
+        return 0
+    period = filters.period
+    people = Beneficiary.objects.filter(
         kind=Beneficiary.Kind.INDIRECT, created_at__gte=period.start, created_at__lt=period.end
     )
     if filters.region:
-        indirect &= Q(region=filters.region)
-    if filters.program is not None or filters.channel is not None:
-        indirect = Q(pk__in=[])  # indirect reach has no program or request channel
-    is_direct = Q(kind=Beneficiary.Kind.DIRECT)
-    reference = period.last_day
-    aggregates = {
-        "direct": Count("pk", filter=is_direct),
-        "indirect": Count("pk", filter=Q(kind=Beneficiary.Kind.INDIRECT)),
-        "region__": Count("pk", filter=is_direct & Q(region="")),
-        "gender__": Count("pk", filter=is_direct & Q(gender="")),
-        "age__": Count("pk", filter=is_direct & Q(birth_date__isnull=True)),
-    }
-    for value in Region.values:
-        aggregates[f"region_{value}"] = Count("pk", filter=is_direct & Q(region=value))
-    for value in Gender.values:
-        aggregates[f"gender_{value}"] = Count("pk", filter=is_direct & Q(gender=value))
-    for low, high in AGE_BANDS:
-        aggregates[f"age_{low}"] = Count("pk", filter=is_direct & _age_q(reference, low, high))
-    row = Beneficiary.objects.filter((is_direct & Q(pk__in=direct_ids)) | indirect).aggregate(
-        **aggregates
-    )
-    return row
+        people = people.filter(region=filters.region)
+    return people.count()

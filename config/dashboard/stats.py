@@ -8,7 +8,7 @@ interpolation as ``percentile_cont``), so nothing loops over rows in Python."""
 import math
 
 from django.db import connection
-from django.db.models import Aggregate, FloatField, Func
+from django.db.models import Aggregate, Count, FloatField, Func, Q
 
 
 class HoursBetween(Func):
@@ -69,3 +69,30 @@ def percentiles_fallback(queryset, expression_name: str, fractions, count: int) 
 
 def has_percentile_cont() -> bool:
     return connection.vendor == "postgresql"
+
+
+def aggregate_with_percentiles(
+    queryset, aggregates: dict, expression, fractions: dict, *, where: Q | None = None
+) -> dict:
+    """``queryset.aggregate(**aggregates)`` plus, under each name of ``fractions``, that
+    percentile (``percentile_cont``) of ``expression`` over the rows matching ``where``
+    (None when there are none). PostgreSQL: one query. Elsewhere: the same query with a
+    count, then one small ORDER BY/OFFSET query per fraction."""
+    aggregates = dict(aggregates)
+    queryset = queryset.order_by()
+    if has_percentile_cont():
+        for name, fraction in fractions.items():
+            aggregates[name] = PercentileCont(expression, fraction, filter=where)
+        return queryset.aggregate(**aggregates)
+    aggregates["_percentile_rows"] = Count("pk", filter=where)
+    row = queryset.aggregate(**aggregates)
+    count = row.pop("_percentile_rows") or 0
+    rows = queryset.filter(where) if where is not None else queryset
+    values = percentiles_fallback(
+        rows.annotate(_percentile_value=expression),
+        "_percentile_value",
+        list(fractions.values()),
+        count,
+    )
+    row.update(zip(fractions, values, strict=True))
+    return row

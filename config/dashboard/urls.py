@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.dashboard, name="index"),
+    path("refresh/", views.refresh, name="refresh"),
     path("report/", views.report, name="report"),
     path("report.xlsx", views.report_xlsx, name="report-xlsx"),
     path(

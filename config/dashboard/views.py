@@ -1,24 +1,30 @@
 """The dashboard, its table downloads and the governance report. Staff only; each
-panel shows to those with its permission; figures are computed live (no cache)."""
+panel shows to those with its permission. The dashboard's figures are kept for ten
+minutes (config/dashboard/cache.py; the page says when they were computed, and a manager
+may refresh them); the overdue list, the downloads and the report are computed live."""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from policies.selectors import version_in_force
 
+from .cache import CACHE_SECONDS, forget, rendered_panels
 from .exports import export_response
 from .forms import DashboardFilterForm
 from .panels import DATE, get_panel, panels_for
 
 VIEW_PERMISSION = "dashboard.view_dashboard"
 EXPORT_PERMISSION = "dashboard.export_data"
+REFRESH_PERMISSION = "dashboard.refresh_dashboard"
 
 
 def staff_permission(permission: str):
@@ -26,8 +32,6 @@ def staff_permission(permission: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                from django.urls import reverse
-
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
             if not (request.user.is_staff and request.user.has_perm(permission)):
                 raise PermissionDenied
@@ -53,20 +57,48 @@ def _results(request, form, keys=None):
 @staff_permission(VIEW_PERMISSION)
 def dashboard(request):
     form = _form(request)
-    filters, results = _results(request, form)
-    query = urlencode(filters.as_dict()) if filters else ""
+    filters, panels_html, as_of = None, [], None
+    can_export = request.user.has_perm(EXPORT_PERMISSION)
+    query = ""
+    if form.is_valid():
+        filters = form.filters()
+        query = urlencode(filters.as_dict())
+        panels_html, as_of = rendered_panels(
+            filters,
+            panels_for(request.user),
+            {"can_export": can_export, "query": query},
+        )
     return render(
         request,
         "dashboard/index.html",
         {
             "form": form,
             "filters": filters,
-            "results": results,
+            "panels_html": panels_html,
             "query": query,
-            "can_export": request.user.has_perm(EXPORT_PERMISSION),
+            "can_export": can_export,
+            "can_refresh": request.user.has_perm(REFRESH_PERMISSION),
+            "as_of": as_of,
+            "refresh_minutes": CACHE_SECONDS // 60,
             "now": timezone.now(),
         },
     )
+
+
+@staff_permission(VIEW_PERMISSION)
+@require_POST
+def refresh(request):
+    """Forget the kept figures of the panels this user sees, for the filters posted, so
+    the dashboard computes them again now. CSRF-protected like every POST."""
+    if not request.user.has_perm(REFRESH_PERMISSION):
+        raise PermissionDenied
+    form = DashboardFilterForm(request.POST)
+    target = reverse("dashboard:index")
+    if form.is_valid():
+        filters = form.filters()
+        forget(request.user, filters)
+        target += "?" + urlencode(filters.as_dict())
+    return redirect(target)
 
 
 @staff_permission(EXPORT_PERMISSION)
