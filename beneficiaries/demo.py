@@ -350,7 +350,7 @@ def seed(ctx) -> None:
     done = 0
     models = [Beneficiary, HouseholdMember, BeneficiaryDocument, Consent]
     # A big load builds its indexes once at the end (config.bulk.deferred_indexes).
-    with transaction.atomic(), deferred_indexes(*models, enabled=total >= BIG):
+    with transaction.atomic(), deferred_indexes(*models, enabled=total >= BIG) as deferred:
         with Writer() as writer:
             while done < total:
                 size = min(BATCH, total - done)
@@ -363,7 +363,7 @@ def seed(ctx) -> None:
                     counts[name] += len(rows[name])
                 done += size
                 ctx.progress("beneficiaries", done, total)
-        if total >= BIG:
+        if deferred:
             ctx.say("  beneficiaries: building indexes…")
     # The ids were given explicitly: move PostgreSQL's sequences past them.
     reset_sequences(*models)

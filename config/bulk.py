@@ -183,9 +183,10 @@ def deferred_indexes(*model_list: type[models.Model], enabled: bool = True):
     maintaining them row by row); foreign keys are not checked row by row either (as a
     superuser the checks are switched off for the transaction; otherwise the constraints
     are dropped and added back, which validates them in one join each). Primary keys and
-    unique constraints stay: they guard the load. Use inside ``transaction.atomic()``."""
+    unique constraints stay: they guard the load. Use inside ``transaction.atomic()``;
+    it yields whether it deferred anything."""
     if not enabled or connection.vendor != "postgresql" or not model_list:
-        yield
+        yield False
         return
     tables = [m._meta.db_table for m in model_list]
     with connection.cursor() as cursor:
@@ -209,7 +210,7 @@ def deferred_indexes(*model_list: type[models.Model], enabled: bool = True):
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
-    yield
+    yield True  # the caller may say that the indexes are being built
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:

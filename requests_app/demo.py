@@ -205,9 +205,9 @@ def seed(ctx) -> None:
     researcher = ctx.users.get("researcher") or officer
     committee = _committee(ctx)
     models = [SupportRequest, StatusChange, CommitteeVote, Decision]
-    with transaction.atomic(), deferred_indexes(*models, enabled=total >= BIG):
+    with transaction.atomic(), deferred_indexes(*models, enabled=total >= BIG) as deferred:
         counts = _requests(ctx, total, beneficiary_ids, programs, officer, researcher, committee)
-        if total >= BIG:
+        if deferred:
             ctx.say("  requests: building indexes…")
     reset_sequences(*models)
     ctx.say(

@@ -114,9 +114,9 @@ def seed(ctx) -> None:
     ibans = dict(Beneficiary.objects.exclude(iban="").values_list("pk", "iban"))
     models = [ServiceDelivery, SurveyInvitation, SurveyResponse, SurveyAnswer]
     big = len(delivered) >= BIG
-    with transaction.atomic(), deferred_indexes(*models, enabled=big):
+    with transaction.atomic(), deferred_indexes(*models, enabled=big) as deferred:
         counts = _deliveries(ctx, delivered, runs, ibans, officer, now)
-        if big:
+        if deferred:
             ctx.say("  satisfaction: building indexes…")
     reset_sequences(*models)
     ctx.say(
