@@ -28,6 +28,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from config import bench_portal
+
 
 @dataclass
 class Scenario:
@@ -42,6 +44,12 @@ class Scenario:
     http: bool = True
     target_ms: float | None = None  # the issue's in-process p95 target, for the table
     expect: tuple[int, ...] = (200,)
+    # POSTs that need state made first (an application walked to its last step): called
+    # before the clock starts with (context, count), it returns one {"cookies", "data"}
+    # per request to send. In-process one is made per request; over HTTP all up front.
+    prepare: Callable[[dict, int], list[dict]] | None = None
+    http_max: int | None = None  # at most this many prepared requests over HTTP
+    form_page: Callable[[dict], str] | None = None  # a GET that gives a CSRF token
 
 
 @dataclass
@@ -55,6 +63,9 @@ class Result:
     http_p95_ms: float | None = None
     http_errors: int = 0
     target_ms: float | None = None
+    # hello-world's req/s measured by the same load generator (wrk for GETs, the Python
+    # generator for POSTs), so "% hello" compares like with like.
+    http_baseline_rps: float | None = None
 
     def pct(self, q: float) -> float | None:
         if not self.samples_ms:
@@ -69,6 +80,11 @@ def _reverse_or_none(name: str, *args) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
+
+
+APPLY_POST = "/apply/ POST, no file"
+# The issue's target for the public form: confirmed applications per second over HTTP.
+APPLY_POST_TARGET_SHARE = 0.35
 
 
 def scenarios() -> list[Scenario]:
@@ -148,8 +164,43 @@ def scenarios() -> list[Scenario]:
     ]
     if _reverse_or_none("apply"):
         items.append(Scenario("/apply/ GET", lambda c: reverse("apply")))
+    if _reverse_or_none("apply-step", "declaration"):
+        items += [
+            Scenario(
+                APPLY_POST,
+                lambda c: reverse("apply-step", args=["declaration"]),
+                method="POST",
+                form_page=lambda c: reverse("apply"),
+                prepare=lambda c, n: bench_portal.prepare_applications(
+                    "bench-apply", n, c["identities"]
+                ),
+                expect=(302,),
+            ),
+            Scenario(
+                "/apply/ POST, 200 KB PDF",
+                lambda c: reverse("apply-step", args=["declaration"]),
+                method="POST",
+                form_page=lambda c: reverse("apply"),
+                prepare=lambda c, n: bench_portal.prepare_applications(
+                    "bench-apply-pdf", n, c["identities"], with_pdf=True
+                ),
+                expect=(302,),
+                http_max=300,  # each holds its own 200 KB file until it is confirmed
+            ),
+        ]
     if _reverse_or_none("track"):
         items.append(Scenario("/track/ GET", lambda c: reverse("track")))
+        items.append(
+            Scenario(
+                "/track/ POST",
+                lambda c: reverse("track"),
+                method="POST",
+                prepare=lambda c, n: [
+                    c["track_pairs"][i % len(c["track_pairs"])] for i in range(n)
+                ],
+                expect=(302,),
+            )
+        )
     if _reverse_or_none("committee:queue"):
         items += [
             Scenario(
@@ -212,7 +263,11 @@ def context() -> dict:
     total = Beneficiary.objects.count()
     # A common Arabic first name, typed with a hamza variant the search must fold.
     name_query = "احمد"
+    programs = bench_portal.open_programs() if _reverse_or_none("apply") else {}
     return {
+        "programs": programs,
+        "identities": bench_portal.Identities(),
+        "track_pairs": bench_portal.track_pairs() if support_request else [],
         "beneficiary_id": beneficiary.pk if beneficiary else 0,
         "request_id": support_request.pk if support_request else 0,
         "committee_case_id": case.pk if case else 0,
@@ -239,24 +294,45 @@ def measure_in_process(scenario: Scenario, ctx: dict, iterations: int, warmup: i
         result.error = f"{type(exc).__name__}: {exc}"
         return result
 
-    def send(i: int):
+    def ready(i: int) -> dict | None:
+        """Untimed: what the request needs made first (an application to confirm)."""
+        if scenario.prepare is None:
+            return None
+        prepared = scenario.prepare(ctx, 1)
+        if not prepared:
+            raise RuntimeError("nothing to send")
+        for name, value in prepared[0]["cookies"].items():
+            client.cookies[name] = value
+        return prepared[0]["data"]
+
+    def send(i: int, data: dict | None):
         if scenario.method == "POST":
-            return client.post(path, scenario.data(ctx, i) if scenario.data else {})
+            if data is None:
+                data = scenario.data(ctx, i) if scenario.data else {}
+            return client.post(path, data)
         return client.get(path)
 
-    for i in range(warmup):
-        send(i)
-    with CaptureQueriesContext(connection) as captured:
-        response = send(warmup)
-    result.queries = len(captured.captured_queries)
-    result.status = response.status_code
-    if response.status_code not in scenario.expect:
-        result.error = f"HTTP {response.status_code}"
-        return result
-    for i in range(iterations):
-        started = time.perf_counter()
-        send(warmup + 1 + i)
-        result.samples_ms.append((time.perf_counter() - started) * 1000)
+    try:
+        for i in range(warmup):
+            send(i, ready(i))
+        data = ready(warmup)
+        with CaptureQueriesContext(connection) as captured:
+            response = send(warmup, data)
+        result.queries = len(captured.captured_queries)
+        result.status = response.status_code
+        if response.status_code not in scenario.expect:
+            result.error = f"HTTP {response.status_code}"
+            return result
+        for i in range(iterations):
+            data = ready(warmup + 1 + i)
+            started = time.perf_counter()
+            response = send(warmup + 1 + i, data)
+            result.samples_ms.append((time.perf_counter() - started) * 1000)
+            if response.status_code not in scenario.expect:
+                result.error = f"HTTP {response.status_code} (iteration {i + 1})"
+                return result
+    except Exception as exc:  # a page that fails is reported, not fatal
+        result.error = f"{type(exc).__name__}: {exc}"
     return result
 
 
@@ -369,10 +445,14 @@ def load_python(
     connections: int,
     cookie: str = "",
     method: str = "GET",
-    body: Callable[[int], tuple[bytes, dict]] | None = None,
+    body: Callable[[int], tuple[bytes, dict] | None] | None = None,
+    expect: tuple[int, ...] | None = None,
 ) -> tuple[float, float | None, int]:
     """A bounded keep-alive load from threads: for POSTs (fresh data each time), or where
-    wrk is not installed. Returns requests/s, p95 ms and failures."""
+    wrk is not installed. ``body(i)`` gives the i-th request's payload and headers, or
+    None when there is nothing left to send (the run then ends early). A response is a
+    failure unless its status is in ``expect`` (default: below 400). Returns requests/s,
+    p95 ms and failures."""
     parsed = urllib.parse.urlsplit(base)
     stop = time.monotonic() + seconds
     latencies: list[float] = []
@@ -388,14 +468,17 @@ def load_python(
             headers = {"Cookie": cookie} if cookie else {}
             payload = None
             if body:
-                payload, extra = body(i)
+                prepared = body(i)
+                if prepared is None:
+                    break
+                payload, extra = prepared
                 headers.update(extra)
             started = time.perf_counter()
             try:
                 conn.request(method, path, body=payload, headers=headers)
                 response = conn.getresponse()
                 response.read()
-                ok = response.status < 400
+                ok = response.status in expect if expect else response.status < 400
             except OSError:
                 ok = False
                 conn.close()
@@ -413,9 +496,53 @@ def load_python(
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
+    elapsed = max(time.monotonic() - started, 1e-6)
     p95 = sorted(latencies)[int(len(latencies) * 0.95) - 1] if latencies else None
     return len(latencies) / elapsed, p95, failures[0]
+
+
+def csrf_pair(base: str, path: str) -> tuple[str, str]:
+    """A CSRF cookie and the form token that goes with it, from a GET of ``path``."""
+    parsed = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    page = response.read().decode("utf-8", "replace")
+    conn.close()
+    name = settings.CSRF_COOKIE_NAME
+    cookie = next(
+        (
+            part.split("=", 1)[1]
+            for header in response.headers.get_all("Set-Cookie") or []
+            for part in [header.split(";", 1)[0]]
+            if part.startswith(name + "=")
+        ),
+        "",
+    )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not cookie or not token:
+        raise RuntimeError(f"no CSRF cookie and token from GET {path}")
+    return f"{name}={cookie}", token.group(1)
+
+
+def form_bodies(prepared: list[dict], csrf: tuple[str, str]) -> Callable[[int], tuple | None]:
+    """``load_python`` bodies for prepared form POSTs: each once, then None (stop)."""
+    csrf_cookie, csrf_token = csrf
+    encoded = []
+    for item in prepared:
+        cookie = "; ".join([csrf_cookie, *(f"{k}={v}" for k, v in item["cookies"].items())])
+        payload = urllib.parse.urlencode({**item["data"], "csrfmiddlewaretoken": csrf_token})
+        encoded.append(
+            (
+                payload.encode(),
+                {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            )
+        )
+
+    def body(i: int):
+        return encoded[i] if i < len(encoded) else None
+
+    return body
 
 
 # -- the report --------------------------------------------------------------------------
@@ -443,12 +570,24 @@ def table(results: list[Result], baseline: Result, vendor: str, rows: int) -> st
         verdict = ""
         if r.target_ms is not None and p95 is not None:
             verdict = f"{'✔' if p95 <= r.target_ms else '✘'}≤{r.target_ms:g}"
-        share = f"{100 * r.http_rps / base_rps:.0f}%" if r.http_rps and base_rps else "—"
+        baseline_rps = r.http_baseline_rps or base_rps
+        share = f"{100 * r.http_rps / baseline_rps:.0f}%" if r.http_rps and baseline_rps else "—"
         lines.append(
             f"| {r.name:<44} | {_fmt(r.pct(50)):>7} | {_fmt(p95):>7} | {_fmt(r.pct(99)):>7} | "
             f"{r.queries if r.queries is not None else '—':>3} | {_fmt(p95 / base_p95 if p95 else None):>7} | "
             f"{verdict:>7} | {_fmt(r.http_rps, 0):>8} | {share:>7} |"
         )
+    apply = next((r for r in results if r.name == APPLY_POST and r.http_rps), None)
+    baseline_rps = apply and (apply.http_baseline_rps or base_rps)
+    if apply and baseline_rps:
+        share = apply.http_rps / baseline_rps
+        lines += [
+            "",
+            f"{APPLY_POST} over HTTP: {apply.http_rps:,.0f} confirmed applications/s = "
+            f"{100 * share:.0f}% of hello-world's {baseline_rps:,.0f} req/s with the same "
+            f"load generator (target ≥ {100 * APPLY_POST_TARGET_SHARE:.0f}%: "
+            f"{'✔' if share >= APPLY_POST_TARGET_SHARE else '✘'}).",
+        ]
     return "\n".join(lines)
 
 
@@ -469,6 +608,7 @@ def to_json(results: list[Result], vendor: str, rows: int) -> str:
                     "http_rps": r.http_rps,
                     "http_p99_ms": r.http_p95_ms,
                     "http_errors": r.http_errors,
+                    "http_baseline_rps": r.http_baseline_rps,
                     "error": r.error,
                     "samples": len(r.samples_ms),
                     "mean_ms": statistics.fmean(r.samples_ms) if r.samples_ms else None,

@@ -39,6 +39,48 @@ def _national_id(rng: random.Random) -> str:
     return national_id_with_check_digit("1" + "".join(rng.choice("0123456789") for _ in range(8)))
 
 
+# What an applicant types at each step (shared with the benchmark, config/bench_portal.py).
+APPLICANT_NAME = "مستفيد اختبار الحمل"
+
+
+def start_data(program_id: int) -> dict:
+    return {"program": program_id, "privacy_read": "on", "website": ""}
+
+
+def identity_data(rng: random.Random, id_number: str) -> dict:
+    return {
+        "id_type": "national_id",
+        "id_number": id_number,
+        "name_ar": APPLICANT_NAME,
+        "gender": rng.choice(["male", "female"]),
+        "birth_date": "1985-03-14",
+        # 05 then a digit libphonenumber knows as a Saudi mobile range (not 7).
+        "mobile": "05"
+        + rng.choice("0345689")
+        + "".join(rng.choice("0123456789") for _ in range(7)),
+        "region": "riyadh",
+        "city": "الرياض",
+        "website": "",
+    }
+
+
+HOUSEHOLD_DATA = {
+    "marital_status": "married",
+    "household_size": "4",
+    "employment": "unemployed",
+    "monthly_income": "1200",
+    "support_kind": "cash",
+    "need": "نحتاج إلى مساعدة في الإيجار",
+    "website": "",
+}
+DECLARATION_DATA = {
+    "accept_rules": "on",
+    "declare": "on",
+    "declaration_name": APPLICANT_NAME,
+    "website": "",
+}
+
+
 class Applicant:
     def __init__(self, base: str, program_id: int, tally: Tally, rng: random.Random):
         self.base = base
@@ -79,41 +121,11 @@ class Applicant:
         return urllib.parse.urlsplit(location).path
 
     def apply(self) -> str | None:
-        name = "مستفيد اختبار الحمل"
-        self._step("/apply/", {"program": self.program_id, "privacy_read": "on", "website": ""})
-        self._step(
-            "/apply/identity/",
-            {
-                "id_type": "national_id",
-                "id_number": _national_id(self.rng),
-                "name_ar": name,
-                "gender": self.rng.choice(["male", "female"]),
-                "birth_date": "1985-03-14",
-                "mobile": "05"
-                + self.rng.choice("03456789")
-                + "".join(self.rng.choice("0123456789") for _ in range(7)),
-                "region": "riyadh",
-                "city": "الرياض",
-                "website": "",
-            },
-        )
-        self._step(
-            "/apply/household/",
-            {
-                "marital_status": "married",
-                "household_size": "4",
-                "employment": "unemployed",
-                "monthly_income": "1200",
-                "support_kind": "cash",
-                "need": "نحتاج إلى مساعدة في الإيجار",
-                "website": "",
-            },
-        )
+        self._step("/apply/", start_data(self.program_id))
+        self._step("/apply/identity/", identity_data(self.rng, _national_id(self.rng)))
+        self._step("/apply/household/", HOUSEHOLD_DATA)
         self._step("/apply/documents/", {"website": ""})
-        done = self._step(
-            "/apply/declaration/",
-            {"accept_rules": "on", "declare": "on", "declaration_name": name, "website": ""},
-        )
+        done = self._step("/apply/declaration/", DECLARATION_DATA)
         status, page, _ = self._open(done)
         match = REFERENCE.search(page)
         return match.group(1) if status == 200 and match else None

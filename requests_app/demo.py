@@ -1,17 +1,31 @@
 """Demo programs and requests spread over every status, with realistic timelines.
 
-Rows are written in bulk (not through the services) so a million requests load in
-minutes; every request still gets the StatusChange history the service would have written."""
+Rows are written in bulk (config.bulk: COPY on PostgreSQL, tuples rather than model
+instances, no per-row query) so a million requests load in minutes; every request still
+gets the StatusChange history the service would have written, and every decided one its
+committee votes and decision."""
 
+import bisect
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from channels_app.models import Channel
+from config.bulk import BulkTable, Writer, deferred_indexes, reset_sequences
 
-from .models import Program, StatusChange, SupportRequest
-from .reference import new_reference
+from .models import (
+    Committee,
+    CommitteeMeeting,
+    CommitteeVote,
+    Decision,
+    Program,
+    StatusChange,
+    SupportRequest,
+)
+from .reference import LENGTH, _luhn_check_digit
 from .workflow import Status
 
 S = Status
@@ -143,10 +157,36 @@ def _programs() -> list[Program]:
     return programs
 
 
+# From this many requests a load on PostgreSQL defers its indexes (config.bulk).
+BIG = 20_000
+BATCH = 20_000
+CHANNEL_WEIGHTS = [
+    ("website", 45),
+    ("in_person", 20),
+    ("phone", 15),
+    ("branch_rep", 8),
+    ("social_researcher", 5),
+    ("email", 4),
+    ("letter", 3),
+]
+SUPPORT_KINDS = ["cash", "in_kind", "voucher", "service"]
+AMOUNTS = [None, 500, 1000, 1500, 3000]
+DELIVERED = {S.IN_DELIVERY, S.DELIVERED, S.CLOSED}
+
+
+def _cumulative(weights):
+    total, out = 0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
+
+
 def seed(ctx) -> None:
     from beneficiaries.models import Beneficiary
 
     programs = _programs()
+    ctx.data["programs"] = programs
     if SupportRequest.objects.exists():
         ctx.say("Requests: there are requests already; none added.")
         return
@@ -160,79 +200,21 @@ def seed(ctx) -> None:
         ctx.say("Requests: no direct beneficiaries to attach requests to; skipped.")
         return
     total = min(total, len(beneficiary_ids) * len(programs))
-    channels = {c.code: c for c in Channel.objects.all()}
-    weights_channels = [
-        ("website", 45),
-        ("in_person", 20),
-        ("phone", 15),
-        ("branch_rep", 8),
-        ("social_researcher", 5),
-        ("email", 4),
-        ("letter", 3),
-    ]
     User = get_user_model()
     officer = ctx.users.get("officer") or User.objects.filter(is_staff=True).first()
     researcher = ctx.users.get("researcher") or officer
-    paths = [path for path, _weight in PATHS]
-    path_weights = [weight for _path, weight in PATHS]
-    now = timezone.now()
-    rng = ctx.rng
-    batch, made = [], 0
-    used: set[str] = set()
-    # Each (beneficiary, program) pair at most once: no two open requests collide.
-    pairs = (
-        (
-            beneficiary_ids[i % len(beneficiary_ids)],
-            programs[(i // len(beneficiary_ids)) % len(programs)],
-        )
-        for i in range(total)
+    committee = _committee(ctx)
+    models = [SupportRequest, StatusChange, CommitteeVote, Decision]
+    with transaction.atomic(), deferred_indexes(*models, enabled=total >= BIG) as deferred:
+        counts = _requests(ctx, total, beneficiary_ids, programs, officer, researcher, committee)
+        if deferred:
+            ctx.say("  requests: building indexes…")
+    reset_sequences(*models)
+    ctx.say(
+        f"Requests: {counts['requests']:,} with {counts['changes']:,} status changes; "
+        f"committee: {counts['meetings']} meetings, {counts['decisions']:,} decisions with "
+        f"{counts['votes']:,} votes."
     )
-    for beneficiary_id, program in pairs:
-        path = rng.choices(paths, path_weights)[0]
-        age_days = rng.uniform(0.2, 20 if len(path) <= 3 else 120)
-        submitted = now - datetime.timedelta(days=age_days)
-        status = path[-1]
-        request = SupportRequest(
-            reference=_fresh_reference(used),
-            beneficiary_id=beneficiary_id,
-            program=program,
-            channel=channels[
-                rng.choices([c for c, _ in weights_channels], [w for _, w in weights_channels])[0]
-            ],
-            need=rng.choice(NEEDS),
-            support_kind=rng.choice(["cash", "in_kind", "voucher", "service"]),
-            amount_requested=rng.choice([None, 500, 1000, 1500, 3000]),
-            urgency=rng.choices(["normal", "urgent", "critical"], [80, 17, 3])[0],
-            status=status,
-            submitted_at=submitted,
-            decision_due_at=submitted + datetime.timedelta(days=program.decision_days),
-            declaration_name="—",
-            declaration_signed_at=submitted,
-            rules_accepted_at=submitted,
-            assigned_officer=officer if status != S.SUBMITTED else None,
-            assigned_researcher=researcher if status == S.REFERRED_RESEARCH else None,
-        )
-        # Spread the moves between submission and now, decisions mostly within the promise.
-        span = (now - submitted).total_seconds()
-        moments = sorted(rng.uniform(0, span) for _ in path[1:])
-        timeline = [submitted] + [submitted + datetime.timedelta(seconds=s) for s in moments]
-        if status == S.NEEDS_INFO:
-            request.clock_paused_at = timeline[-1]
-        if S.APPROVED in path or S.REJECTED in path:
-            request.decided_at = timeline[
-                path.index(S.APPROVED if S.APPROVED in path else S.REJECTED)
-            ]
-        if status in (S.CLOSED, S.WITHDRAWN):
-            request.closed_at = timeline[-1]
-        batch.append((request, path, timeline))
-        if len(batch) >= 2000:
-            made += _flush(batch, officer)
-            ctx.progress("requests", made, total)
-            batch = []
-    made += _flush(batch, officer)
-    ctx.progress("requests", made, total)
-    ctx.data["programs"] = programs
-    _seed_committee(ctx, now)
 
 
 # -- the research committee: members, weekly meetings, votes and decisions ----------------
@@ -244,38 +226,25 @@ APPROVE_REASONS = [
 ]
 
 
-def _seed_committee(ctx, now) -> None:
-    """Demo committee members on the default committee, a meeting a week, and for every
-    decided demo request the members' votes and the decision (bulk: cheap at a million)."""
-    from .models import Committee, CommitteeMeeting, CommitteeVote, Decision
-
+def _committee(ctx):
+    """Demo committee members on the default committee and a meeting a week (Sunday
+    evening) over the demo's span: (committee, members, meetings, first day), or None
+    when there is no committee, no demo member, or decisions exist already."""
     committee = Committee.objects.filter(is_default=True).first()
     members = [
         ctx.users[name] for name in ("committee1", "committee2", "committee3") if name in ctx.users
     ]
     if committee is None or not members or Decision.objects.exists():
-        return
+        return None
     committee.members.add(*members)
     if committee.chair_id is None:
         committee.chair = members[0]
         committee.save(update_fields=["chair"])
-    rows = list(
-        SupportRequest.objects.filter(decided_at__isnull=False)
-        .exclude(status=S.COMMITTEE_REVIEW)
-        .values_list("pk", "decided_at", "support_kind", "amount_requested")
-    )
-    if not rows:
-        return
-    rejected = set(
-        StatusChange.objects.filter(to_status=S.REJECTED).values_list(
-            "support_request_id", flat=True
-        )
-    )
-    # One meeting a week (Sunday evening) back to the oldest decision.
-    oldest = min(decided for _pk, decided, _kind, _amount in rows)
-    first_day = timezone.localdate(oldest) - datetime.timedelta(days=7)
+    today = timezone.localdate()
+    # Requests are at most 120 days old: weekly meetings from a little before that.
+    first_day = today - datetime.timedelta(days=7 * 19)
     meetings, day, number = [], first_day, 1
-    while day <= timezone.localdate(now):
+    while day <= today:
         meetings.append(
             CommitteeMeeting(committee=committee, number=number, held_on=day, place="مقر الجمعية")
         )
@@ -286,91 +255,176 @@ def _seed_committee(ctx, now) -> None:
     Attendees.objects.bulk_create(
         [Attendees(committeemeeting_id=m.pk, user_id=u.pk) for m in meetings for u in members]
     )
-    names = {u.pk: u.get_full_name() or u.get_username() for u in members}
-    votes, decisions = [], []
-    for pk, decided_at, kind, amount in rows:
-        index = min(
-            max((timezone.localdate(decided_at) - first_day).days // 7, 0), len(meetings) - 1
-        )
-        meeting = meetings[index]
-        outcome = Decision.Outcome.REJECTED if pk in rejected else Decision.Outcome.APPROVED
-        choice = "reject" if pk in rejected else "approve"
-        reason = NOTES[S.REJECTED] if pk in rejected else ctx.rng.choice(APPROVE_REASONS)
-        these = [
-            CommitteeVote(
-                support_request_id=pk,
-                member_id=member.pk,
-                vote=choice,
-                reason=reason,
-                recommended_kind="" if pk in rejected else kind,
-                recommended_amount=None if pk in rejected else amount,
-                meeting_id=meeting.pk,
-                cast_at=decided_at,
-            )
-            for member in members
-        ]
-        votes.extend(these)
-        decisions.append(
-            Decision(
-                support_request_id=pk,
-                committee=committee,
-                outcome=outcome,
-                reason=reason,
-                approved_kind="" if pk in rejected else kind,
-                approved_amount=None if pk in rejected else amount,
-                meeting_id=meeting.pk,
-                approvals=0 if pk in rejected else len(members),
-                rejections=len(members) if pk in rejected else 0,
-                votes_snapshot=[
-                    {
-                        "member_id": v.member_id,
-                        "member": names[v.member_id],
-                        "vote": v.vote,
-                        "reason": reason,
-                    }
-                    for v in these
-                ],
-                decided_by_id=members[-1].pk,
-                decided_at=decided_at,
-            )
-        )
-        if len(votes) >= 6000:
-            CommitteeVote.objects.bulk_create(votes, batch_size=2000)
-            Decision.objects.bulk_create(decisions, batch_size=2000)
-            votes, decisions = [], []
-    CommitteeVote.objects.bulk_create(votes, batch_size=2000)
-    Decision.objects.bulk_create(decisions, batch_size=2000)
-    ctx.say(f"Committee: {len(meetings)} meetings, {len(rows)} decisions with their votes.")
+    return committee, members, [m.pk for m in meetings], first_day
 
 
-def _fresh_reference(used: set[str]) -> str:
-    """References are random; at a million requests some draws collide, so skip those."""
-    while (reference := new_reference()) in used:
-        pass
-    used.add(reference)
-    return reference
+def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, committee) -> dict:
+    """Requests, their status history and, for decided ones, the votes and the decision:
+    generated as row tuples in one pass and written in batches (config.bulk)."""
+    rng = ctx.rng
+    random, uniform = rng.random, rng.uniform
+    now = timezone.now()
+    channels = dict(Channel.objects.values_list("code", "id"))
+    channel_codes = [channels[c] for c, _w in CHANNEL_WEIGHTS]
+    channel_cum = _cumulative([w for _c, w in CHANNEL_WEIGHTS])
+    paths = [path for path, _weight in PATHS]
+    path_cum = _cumulative([weight for _path, weight in PATHS])
+    urgencies, urgency_cum = ["normal", "urgent", "critical"], _cumulative([80, 17, 3])
 
+    def pick(seq):  # rng.choice at a third of the cost (random() alone)
+        return seq[int(random() * len(seq))]
 
-def _flush(batch, officer) -> int:
-    if not batch:
-        return 0
-    created = SupportRequest.objects.bulk_create(
-        [request for request, _path, _timeline in batch], batch_size=1000
+    officer_id = officer.pk if officer else None
+    researcher_id = researcher.pk if researcher else None
+    request_table = BulkTable(SupportRequest, with_id=True)
+    change_table = BulkTable(StatusChange)
+    vote_table = BulkTable(CommitteeVote)
+    decision_table = BulkTable(Decision)
+    make_request = request_table.maker(
+        "id", "reference", "beneficiary_id", "program_id", "channel_id", "need",
+        "support_kind", "amount_requested", "urgency", "status", "assigned_officer_id",
+        "assigned_researcher_id", "submitted_at", "decision_due_at", "clock_paused_at",
+        "decided_at", "closed_at", "declaration_name", "declaration_signed_at",
+        "rules_accepted_at", "updated_at",
+    )  # fmt: skip
+    make_change = change_table.maker(
+        "support_request_id", "from_status", "to_status", "actor_id", "note", "created_at"
     )
-    changes = []
-    for request, (_request, path, timeline) in zip(created, batch, strict=True):
-        previous = ""
-        for status, moment in zip(path, timeline, strict=True):
-            changes.append(
-                StatusChange(
-                    support_request_id=request.pk,
-                    from_status=previous,
-                    to_status=status,
-                    actor=None if status == S.SUBMITTED else officer,
-                    note=NOTES.get(status, ""),
-                    created_at=moment,
-                )
+    make_vote = vote_table.maker(
+        "support_request_id", "member_id", "vote", "reason", "recommended_kind",
+        "recommended_amount", "meeting_id", "cast_at",
+    )  # fmt: skip
+    make_decision = decision_table.maker(
+        "support_request_id", "committee_id", "outcome", "reason", "approved_kind",
+        "approved_amount", "meeting_id", "approvals", "rejections", "votes_snapshot",
+        "decided_by_id", "decided_at",
+    )  # fmt: skip
+    if committee:
+        committee_obj, members, meeting_ids, first_day = committee
+        member_ids = [m.pk for m in members]
+        names = {m.pk: m.get_full_name() or m.get_username() for m in members}
+        first_moment = datetime.datetime.combine(first_day, datetime.time(), tzinfo=datetime.UTC)
+        last_meeting = len(meeting_ids) - 1
+    decision_days = [datetime.timedelta(days=p.decision_days) for p in programs]
+    program_ids = [p.pk for p in programs]
+    first_id = (SupportRequest.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    used: set[str] = set()
+    counts = dict.fromkeys(["requests", "changes", "decisions", "votes"], 0)
+    counts["meetings"] = len(meeting_ids) if committee else 0
+    delivered = []  # what the satisfaction demo needs, without reading the requests back
+    day = datetime.timedelta(days=1)
+    second = datetime.timedelta(seconds=1)
+    n_beneficiaries = len(beneficiary_ids)
+    done = 0
+    with Writer() as writer:
+        while done < total:
+            size = min(BATCH, total - done)
+            requests, changes, votes, decisions = [], [], [], []
+            for i in range(done, done + size):
+                pk = first_id + i
+                # Each (beneficiary, program) pair at most once: no two open requests collide.
+                beneficiary_id = beneficiary_ids[i % n_beneficiaries]
+                program_index = (i // n_beneficiaries) % len(programs)
+                path = paths[bisect.bisect_right(path_cum, random() * path_cum[-1])]
+                submitted = now - uniform(0.2, 20 if len(path) <= 3 else 120) * day
+                status = path[-1]
+                # Spread the moves between submission and now.
+                span = (now - submitted).total_seconds()
+                moments = sorted(uniform(0, span) for _ in path[1:])
+                timeline = [submitted] + [submitted + s * second for s in moments]
+                decided_at = None
+                if S.APPROVED in path:
+                    decided_at = timeline[path.index(S.APPROVED)]
+                    rejected = False
+                elif S.REJECTED in path:
+                    decided_at = timeline[path.index(S.REJECTED)]
+                    rejected = True
+                closed_at = timeline[-1] if status in (S.CLOSED, S.WITHDRAWN) else None
+                kind = pick(SUPPORT_KINDS)
+                amount = pick(AMOUNTS)
+                channel_id = channel_codes[
+                    bisect.bisect_right(channel_cum, random() * channel_cum[-1])
+                ]
+                assigned = officer_id if status != S.SUBMITTED else None
+                requests.append(
+                    make_request(
+                        pk, _fresh_reference(rng, used), beneficiary_id, program_ids[program_index],
+                        channel_id, pick(NEEDS), kind, amount,
+                        urgencies[bisect.bisect_right(urgency_cum, random() * 100)], status,
+                        assigned,
+                        researcher_id if status == S.REFERRED_RESEARCH else None, submitted,
+                        submitted + decision_days[program_index],
+                        timeline[-1] if status == S.NEEDS_INFO else None, decided_at, closed_at,
+                        "—", submitted, submitted, now,
+                    )
+                )  # fmt: skip
+                previous = ""
+                for step, moment in zip(path, timeline, strict=True):
+                    changes.append(
+                        make_change(
+                            pk,
+                            previous,
+                            step,
+                            None if step == S.SUBMITTED else officer_id,
+                            NOTES.get(step, ""),
+                            moment,
+                        )
+                    )
+                    previous = step
+                if status in DELIVERED and decided_at is not None:
+                    delivered.append(
+                        (pk, beneficiary_id, program_ids[program_index], channel_id, assigned,
+                         kind, status, decided_at, closed_at)
+                    )  # fmt: skip
+                if decided_at is None or not committee:
+                    continue
+                meeting_id = meeting_ids[
+                    min(max((decided_at - first_moment).days // 7, 0), last_meeting)
+                ]
+                choice = "reject" if rejected else "approve"
+                reason = NOTES[S.REJECTED] if rejected else pick(APPROVE_REASONS)
+                for member_id in member_ids:
+                    votes.append(
+                        make_vote(
+                            pk, member_id, choice, reason, "" if rejected else kind,
+                            None if rejected else amount, meeting_id, decided_at,
+                        )
+                    )  # fmt: skip
+                decisions.append(
+                    make_decision(
+                        pk, committee_obj.pk,
+                        Decision.Outcome.REJECTED if rejected else Decision.Outcome.APPROVED,
+                        reason, "" if rejected else kind, None if rejected else amount, meeting_id,
+                        0 if rejected else len(member_ids), len(member_ids) if rejected else 0,
+                        [
+                            {"member_id": m, "member": names[m], "vote": choice, "reason": reason}
+                            for m in member_ids
+                        ],
+                        member_ids[-1], decided_at,
+                    )
+                )  # fmt: skip
+            writer.write(
+                (request_table, requests),
+                (change_table, changes),
+                (vote_table, votes),
+                (decision_table, decisions),
             )
-            previous = status
-    StatusChange.objects.bulk_create(changes, batch_size=5000)
-    return len(created)
+            counts["requests"] += len(requests)
+            counts["changes"] += len(changes)
+            counts["votes"] += len(votes)
+            counts["decisions"] += len(decisions)
+            done += size
+            ctx.progress("requests", done, total)
+    ctx.data["delivered_requests"] = delivered
+    return counts
+
+
+def _fresh_reference(rng, used: set[str]) -> str:
+    """References look like the service's (``new_reference``: ten digits, the last a Luhn
+    check digit) but come from the demo's generator; at a million some draws collide."""
+    while True:
+        body = str(rng.randrange(9 * 10 ** (LENGTH - 2)) + 10 ** (LENGTH - 2))
+        reference = body + _luhn_check_digit(body)
+        if reference not in used:
+            used.add(reference)
+            return reference

@@ -1,12 +1,18 @@
 """Demo deliveries, program runs, survey invitations, answers (realistic distributions:
 most satisfied, some not; about half answer, a third of them anonymously) and complaints
-& suggestions at every stage. Written in bulk; skipped when invitations already exist."""
+& suggestions at every stage. Written in bulk (config.bulk: row tuples, COPY on
+PostgreSQL); skipped when invitations already exist."""
 
+import bisect
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+
+from config.bulk import BulkTable, Writer, deferred_indexes, reset_sequences
 
 from . import tokens
 from .models import (
@@ -45,14 +51,43 @@ def add_arguments(parser) -> None:
     )
 
 
-def seed(ctx) -> None:
-    from requests_app.models import Program, ProgramRun, ServiceDelivery, SupportRequest
+# From this many deliveries a load on PostgreSQL defers its indexes (config.bulk).
+BIG = 20_000
+BATCH = 20_000
+MOODS, MOOD_CUM = [5, 4, 3, 2, 1], [46, 76, 88, 95, 100]
+CASH_AMOUNTS = [Decimal(n) for n in (500, 1000, 1500, 2000)]
+DELIVERY_KINDS = {"cash": "cash", "in_kind": "in_kind", "voucher": "voucher", "service": "service"}
+
+
+def _delivered_requests(ctx):
+    """The delivered demo requests: left by requests_app.demo, else read (as tuples)."""
+    from requests_app.models import SupportRequest
     from requests_app.workflow import Status
+
+    rows = ctx.data.get("delivered_requests")
+    if rows is not None:
+        return rows
+    return list(
+        SupportRequest.objects.filter(
+            status__in=[Status.IN_DELIVERY, Status.DELIVERED, Status.CLOSED],
+            decided_at__isnull=False,
+            beneficiary__kind="direct",
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "beneficiary_id", "program_id", "channel_id", "assigned_officer_id",
+            "support_kind", "status", "decided_at", "closed_at",
+        )
+    )  # fmt: skip
+
+
+def seed(ctx) -> None:
+    from beneficiaries.models import Beneficiary
+    from requests_app.models import Program, ProgramRun, ServiceDelivery
 
     if SurveyInvitation.objects.exists() or ServiceDelivery.objects.exists():
         ctx.say("Satisfaction: there are deliveries or invitations already; none added.")
         return
-    rng = ctx.rng
     now = timezone.now()
     User = get_user_model()
     officer = ctx.users.get("officer") or User.objects.filter(is_staff=True).first()
@@ -75,142 +110,157 @@ def seed(ctx) -> None:
             )
             for name, start, end in (("الدفعة الأولى", 120, 60), ("الدفعة الثانية", 50, 5))
         ]
-
-    delivered = (
-        SupportRequest.objects.filter(
-            status__in=[Status.IN_DELIVERY, Status.DELIVERED, Status.CLOSED],
-            decided_at__isnull=False,
-        )
-        .select_related("beneficiary", "program")
-        .order_by("pk")
+    delivered = _delivered_requests(ctx)
+    ibans = dict(Beneficiary.objects.exclude(iban="").values_list("pk", "iban"))
+    models = [ServiceDelivery, SurveyInvitation, SurveyResponse, SurveyAnswer]
+    big = len(delivered) >= BIG
+    with transaction.atomic(), deferred_indexes(*models, enabled=big) as deferred:
+        counts = _deliveries(ctx, delivered, runs, ibans, officer, now)
+        if deferred:
+            ctx.say("  satisfaction: building indexes…")
+    reset_sequences(*models)
+    ctx.say(
+        f"Satisfaction: {counts['deliveries']:,} deliveries, {counts['invitations']:,} survey "
+        f"invitations, {counts['responses']:,} answers ({counts['answers']:,} answered questions)."
     )
-    deliveries, invitations, made = [], [], 0
-    for support_request in delivered.iterator(chunk_size=2000):
-        day = timezone.localdate(support_request.decided_at) + datetime.timedelta(
-            days=rng.randint(1, 7)
-        )
-        day = min(day, timezone.localdate())
-        kind = {
-            "cash": "cash",
-            "in_kind": "in_kind",
-            "voucher": "voucher",
-            "service": "service",
-        }.get(support_request.support_kind, "in_kind")
-        if kind == "cash" and not support_request.beneficiary.iban:
-            kind = "voucher"
-        program_runs = runs.get(support_request.program_id)
-        run = rng.choice(program_runs) if program_runs else None
-        deliveries.append(
-            ServiceDelivery(
-                support_request=support_request,
-                kind=kind,
-                amount=Decimal(rng.choice([500, 1000, 1500, 2000])) if kind == "cash" else None,
-                quantity=None if kind == "cash" else 1,
-                delivered_on=day,
-                delivered_by=officer,
-                reference=f"DLV-{support_request.pk:07d}",
-                iban=support_request.beneficiary.iban if kind == "cash" else "",
-                program_run=run,
-                completes_service=support_request.status != Status.IN_DELIVERY,
-            )
-        )
-        if (
-            support_request.status == Status.CLOSED
-            and support_request.beneficiary.is_direct
-            and (run is None or run.ended_at is not None)
-        ):
-            salt = tokens.new_salt()
-            sent = max(
-                timezone.make_aware(datetime.datetime.combine(day, datetime.time(10))),
-                support_request.closed_at or now,
-            )
-            sent = min(sent, now)
-            invitations.append(
-                SurveyInvitation(
-                    survey=survey_for_program(support_request.program),
-                    beneficiary=support_request.beneficiary,
-                    support_request=support_request,
-                    program=support_request.program,
-                    program_run=run,
-                    channel_id=support_request.channel_id,
-                    officer_id=support_request.assigned_officer_id,
-                    token_salt=salt,
-                    token_hash=tokens.token_hash(tokens.token_for(salt)),
-                    created_at=sent,
-                    sent_at=sent,
-                    expires_at=sent + datetime.timedelta(days=30),
-                )
-            )
-        if len(deliveries) >= 2000:
-            made += _flush(deliveries, invitations, rng, now)
-            deliveries, invitations = [], []
-    made += _flush(deliveries, invitations, rng, now)
-    ctx.say(f"Satisfaction: {made:,} deliveries with their survey invitations and answers.")
     _feedback(ctx, officer, manager, now)
 
 
-def _flush(deliveries, invitations, rng, now) -> int:
-    from requests_app.models import ServiceDelivery
+def _deliveries(ctx, delivered, runs, ibans, officer, now) -> dict:
+    """Deliveries, survey invitations, responses and answers as row tuples, in one pass."""
+    from requests_app.models import Program, ServiceDelivery
+    from requests_app.workflow import Status
 
-    ServiceDelivery.objects.bulk_create(deliveries, batch_size=1000)
-    # A run can hold a beneficiary once: keep the first invitation per (beneficiary, run).
-    seen, unique = set(), []
-    for invitation in invitations:
-        key = (invitation.beneficiary_id, invitation.program_run_id)
-        if invitation.program_run_id and key in seen:
-            continue
-        seen.add(key)
-        unique.append(invitation)
-    created = SurveyInvitation.objects.bulk_create(unique, batch_size=1000)
-    responses, answered = [], []
-    for invitation in created:
-        if rng.random() > 0.48:
-            continue
-        anonymous = rng.random() < 0.3
-        when = min(invitation.sent_at + datetime.timedelta(hours=rng.uniform(1, 240)), now)
-        invitation.responded_at = when
-        answered.append(invitation)
-        responses.append(
-            SurveyResponse(
-                survey=invitation.survey,
-                invitation=None if anonymous else invitation,
-                beneficiary=None if anonymous else invitation.beneficiary,
-                anonymous=anonymous,
-                program=invitation.program,
-                program_run=invitation.program_run,
-                channel_id=invitation.channel_id,
-                officer_id=invitation.officer_id,
-                submitted_at=when.replace(day=1, hour=12, minute=0, second=0, microsecond=0)
-                if anonymous
-                else when,
-            )
-        )
-    SurveyInvitation.objects.bulk_update(answered, ["responded_at"], batch_size=1000)
-    SurveyResponse.objects.bulk_create(responses, batch_size=1000)
-    questions = {}
-    answers = []
-    for response in responses:
-        if response.survey_id not in questions:
-            questions[response.survey_id] = list(response.survey.questions.all())
-        mood = rng.choices([5, 4, 3, 2, 1], [46, 30, 12, 7, 5])[0]
-        for question in questions[response.survey_id]:
-            number, text = None, ""
-            if question.kind == QuestionKind.RATING:
-                number = max(1, min(5, mood + rng.choice([0, 0, 0, -1, 1])))
-            elif question.kind == QuestionKind.NPS:
-                number = max(0, min(10, mood * 2 + rng.choice([-1, 0, 0, 1])))
-            elif question.kind == QuestionKind.YES_NO:
-                number = 1 if rng.random() < (0.9 if mood >= 4 else 0.5) else 0
-            elif question.kind == QuestionKind.CHOICE:
-                number = rng.choice([1, 1, 1, 2, 2, 3])
-            else:
-                text = rng.choice(COMMENTS)
-            if number is not None or text:
-                answers.append(
-                    SurveyAnswer(response=response, question=question, number=number, text=text)
+    rng = ctx.rng
+    random = rng.random
+    today = timezone.localdate()
+    programs = Program.objects.in_bulk()
+    surveys = {pk: survey_for_program(program) for pk, program in programs.items()}
+    questions = {
+        survey.pk: list(survey.questions.values_list("pk", "kind"))
+        for survey in surveys.values()
+        if survey is not None
+    }
+    delivery_table = BulkTable(ServiceDelivery)
+    invitation_table = BulkTable(SurveyInvitation, with_id=True)
+    response_table = BulkTable(SurveyResponse, with_id=True)
+    answer_table = BulkTable(SurveyAnswer)
+    make_delivery = delivery_table.maker(
+        "support_request_id", "kind", "amount", "quantity", "delivered_on", "delivered_by_id",
+        "reference", "iban", "program_run_id", "completes_service", "created_at",
+    )  # fmt: skip
+    make_invitation = invitation_table.maker(
+        "id", "survey_id", "beneficiary_id", "support_request_id", "program_id",
+        "program_run_id", "channel_id", "officer_id", "token_hash", "token_salt", "created_at",
+        "expires_at", "sent_at", "responded_at",
+    )  # fmt: skip
+    make_response = response_table.maker(
+        "id", "survey_id", "invitation_id", "beneficiary_id", "anonymous", "program_id",
+        "program_run_id", "channel_id", "officer_id", "submitted_at",
+    )  # fmt: skip
+    make_answer = answer_table.maker("response_id", "question_id", "number", "text")
+    invitation_id = (SurveyInvitation.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    response_id = (SurveyResponse.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    counts = dict.fromkeys(["deliveries", "invitations", "responses", "answers"], 0)
+    seen: set = set()
+    ten = datetime.time(10)
+    tz = timezone.get_current_timezone()
+    thirty = datetime.timedelta(days=30)
+    hour = datetime.timedelta(hours=1)
+    total = len(delivered)
+    with Writer() as writer:
+        for start in range(0, total, BATCH):
+            deliveries, invitations, responses, answers = [], [], [], []
+            for row in delivered[start : start + BATCH]:
+                (pk, beneficiary_id, program_id, channel_id, officer_id, support_kind, status,
+                 decided_at, closed_at) = row  # fmt: skip
+                day = min(
+                    timezone.localdate(decided_at) + datetime.timedelta(days=rng.randint(1, 7)),
+                    today,
                 )
-    SurveyAnswer.objects.bulk_create(answers, batch_size=5000)
-    return len(deliveries)
+                kind = DELIVERY_KINDS.get(support_kind, "in_kind")
+                iban = ibans.get(beneficiary_id, "")
+                if kind == "cash" and not iban:
+                    kind = "voucher"
+                program_runs = runs.get(program_id)
+                run = rng.choice(program_runs) if program_runs else None
+                run_id = run.pk if run else None
+                cash = kind == "cash"
+                deliveries.append(
+                    make_delivery(
+                        pk, kind, rng.choice(CASH_AMOUNTS) if cash else None, None if cash else 1,
+                        day, officer.pk, f"DLV-{pk:07d}", iban if cash else "", run_id,
+                        status != Status.IN_DELIVERY, now,
+                    )
+                )  # fmt: skip
+                survey = surveys.get(program_id)
+                if status != Status.CLOSED or survey is None:
+                    continue
+                if run is not None and run.ended_at is None:
+                    continue
+                if run_id is not None:
+                    # A run can hold a beneficiary once: the first invitation per (person, run).
+                    if (beneficiary_id, run_id) in seen:
+                        continue
+                    seen.add((beneficiary_id, run_id))
+                salt = tokens.new_salt()
+                sent = max(datetime.datetime.combine(day, ten, tzinfo=tz), closed_at or now)
+                sent = min(sent, now)
+                answered = random() <= 0.48
+                when = min(sent + rng.uniform(1, 240) * hour, now) if answered else None
+                invitations.append(
+                    make_invitation(
+                        invitation_id, survey.pk, beneficiary_id, pk, program_id, run_id,
+                        channel_id, officer_id, tokens.token_hash(tokens.token_for(salt)), salt,
+                        sent, sent + thirty, sent, when,
+                    )
+                )  # fmt: skip
+                if answered:
+                    anonymous = random() < 0.3
+                    responses.append(
+                        make_response(
+                            response_id, survey.pk, None if anonymous else invitation_id,
+                            None if anonymous else beneficiary_id, anonymous, program_id, run_id,
+                            channel_id, officer_id,
+                            when.replace(day=1, hour=12, minute=0, second=0, microsecond=0)
+                            if anonymous
+                            else when,
+                        )
+                    )  # fmt: skip
+                    _answers(rng, answers, response_id, questions[survey.pk], make_answer)
+                    response_id += 1
+                invitation_id += 1
+            writer.write(
+                (delivery_table, deliveries),
+                (invitation_table, invitations),
+                (response_table, responses),
+                (answer_table, answers),
+            )
+            counts["deliveries"] += len(deliveries)
+            counts["invitations"] += len(invitations)
+            counts["responses"] += len(responses)
+            counts["answers"] += len(answers)
+            ctx.progress("deliveries", min(start + BATCH, total), total)
+    return counts
+
+
+def _answers(rng, out, response_id, questions, make_answer) -> None:
+    """Answers to every question: most satisfied, some not."""
+    mood = MOODS[bisect.bisect_right(MOOD_CUM, rng.random() * 100)]
+    for question_id, kind in questions:
+        number, text = None, ""
+        if kind == QuestionKind.RATING:
+            number = max(1, min(5, mood + rng.choice([0, 0, 0, -1, 1])))
+        elif kind == QuestionKind.NPS:
+            number = max(0, min(10, mood * 2 + rng.choice([-1, 0, 0, 1])))
+        elif kind == QuestionKind.YES_NO:
+            number = 1 if rng.random() < (0.9 if mood >= 4 else 0.5) else 0
+        elif kind == QuestionKind.CHOICE:
+            number = rng.choice([1, 1, 1, 2, 2, 3])
+        else:
+            text = rng.choice(COMMENTS)
+        if number is not None or text:
+            out.append(make_answer(response_id, question_id, number, text))
 
 
 def _feedback(ctx, officer, manager, now) -> None:

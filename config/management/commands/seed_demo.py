@@ -42,14 +42,19 @@ class DemoContext:
     verbosity: int = 1
     users: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)  # what one part leaves for the next
+    started: float = field(default_factory=time.monotonic)
 
     def say(self, message: str) -> None:
         if self.verbosity:
             self.stdout.write(message)
+            if hasattr(self.stdout, "flush"):
+                self.stdout.flush()
 
     def progress(self, label: str, done: int, total: int) -> None:
         if self.verbosity:
-            self.stdout.write(f"  {label}: {done:,}/{total:,}")
+            self.stdout.write(
+                f"  {label}: {done:,}/{total:,} ({time.monotonic() - self.started:.0f}s)"
+            )
 
 
 class Command(BaseCommand):
