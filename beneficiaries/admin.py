@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_lists import FastListMixin
 from config.dashboard.exports import ExportMixin
 from config.hijri import format_hijri
 
@@ -181,7 +182,7 @@ EXPORT_COLUMNS = [
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
+class BeneficiaryAdmin(FastListMixin, ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     form = BeneficiaryForm
     list_display = [
         "file_number",
