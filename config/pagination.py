@@ -123,7 +123,7 @@ def decode_cursor(token: str, keyset) -> tuple[str, list] | None:
         raw = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         if not isinstance(raw, list) or len(raw) != len(keyset):
             return None
-        values = [field.to_python(value) for (field, _), value in zip(keyset, raw)]
+        values = [field.to_python(value) for (field, _), value in zip(keyset, raw, strict=True)]
     except (ValueError, TypeError, ValidationError, binascii.Error):
         return None
     if any(value is None for value in values):
