@@ -15,7 +15,6 @@ admin.site.enable_nav_sidebar = False
 admin.ModelAdmin.paginator = EstimatedCountPaginator
 
 
-
 def _each_context(request, site=admin.site):
     """AdminSite.each_context with the app list built only when a template reads it: the
     admin builds it (every model's permissions and URLs, about a tenth of a list page's

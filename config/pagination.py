@@ -140,9 +140,7 @@ def _seek_q(keyset, values, forward: bool) -> Q:
         op = "gt" if descending != forward else "lt"
         strict = Q(**{f"{field.attname}__{op}": value})
         condition = (
-            strict
-            if condition is None
-            else strict | (Q(**{field.attname: value}) & condition)
+            strict if condition is None else strict | (Q(**{field.attname: value}) & condition)
         )
     (first, descending), value = keyset[0], values[0]
     bound = Q(**{f"{first.attname}__{'lte' if descending == forward else 'gte'}": value})
