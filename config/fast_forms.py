@@ -9,8 +9,8 @@ widgets, anything a project overrides) to the normal renderer. Admins opt in per
 with ``use_fast_widgets`` (see BeneficiaryAdmin)."""
 
 from django.forms.models import ModelChoiceField, ModelMultipleChoiceField
-from django.forms.widgets import Select
 from django.forms.renderers import get_default_renderer
+from django.forms.widgets import Select
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
