@@ -340,3 +340,24 @@ class FastListMixin:
 
     def get_changelist(self, request, **kwargs):
         return FastChangeList
+
+
+def deep_page_query(model_label: str, page: int, **params) -> str:
+    """The query string of list page ``page`` as its "next" links reach it (a cursor to
+    seek from), for the admin's default order: the benchmark's deep pages."""
+    from urllib.parse import urlencode
+
+    from django.apps import apps
+    from django.contrib import admin
+
+    model = apps.get_model(model_label)
+    model_admin = admin.site._registry[model]
+    ordering = list(model_admin.ordering or model._meta.ordering)
+    keyset = keyset_fields(model, ordering)
+    offset = (page - 1) * model_admin.list_per_page - 1
+    row = model._default_manager.order_by(*ordering)[offset : offset + 1].first()
+    if page > 1 and keyset and row is not None:
+        params |= {PAGE_VAR: page, CURSOR_VAR: encode_cursor("after", row, keyset)}
+    else:
+        params |= {PAGE_VAR: page}
+    return urlencode(params)

@@ -266,3 +266,13 @@ def test_the_fast_renderer_draws_the_beneficiary_form_as_the_templates_do():
     fast = BeneficiaryForm(instance=person, renderer=FastWidgetRenderer())
     for field in stock:
         assert str(fast[field.name]) == str(field)
+
+
+def test_the_benchmarks_deep_page_link_is_the_page_its_number_names(client, officer, small_pages):
+    from config.admin_lists import deep_page_query
+
+    BeneficiaryFactory.create_batch(17)
+    client.force_login(officer)
+    query = deep_page_query("beneficiaries.Beneficiary", 3)
+    assert "cursor=" in query
+    assert ids(client.get(f"{BENEFICIARIES}?{query}")) == ids(client.get(BENEFICIARIES, {"p": 3}))
