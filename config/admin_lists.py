@@ -354,9 +354,11 @@ def deep_page_query(model_label: str, page: int, **params) -> str:
     model_admin = admin.site._registry[model]
     ordering = list(model_admin.ordering or model._meta.ordering)
     keyset = keyset_fields(model, ordering)
-    offset = (page - 1) * model_admin.list_per_page - 1
-    row = model._default_manager.order_by(*ordering)[offset : offset + 1].first()
-    if page > 1 and keyset and row is not None:
+    row = None
+    if page > 1 and keyset:
+        offset = (page - 1) * model_admin.list_per_page - 1  # the last row of page - 1
+        row = model._default_manager.order_by(*ordering)[offset : offset + 1].first()
+    if row is not None:
         params |= {PAGE_VAR: page, CURSOR_VAR: encode_cursor("after", row, keyset)}
     else:
         params |= {PAGE_VAR: page}
