@@ -29,7 +29,9 @@ def planner_estimate(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().query.sql_with_params()
+    # Without the list's joined columns: the count does not need them, and planning a
+    # four-way join costs milliseconds of its own.
+    sql, params = queryset.order_by().select_related(None).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
