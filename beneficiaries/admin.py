@@ -3,6 +3,7 @@ beneficiaries and their documents. Every write goes through ``services``; sensit
 is shown only with ``view_sensitive_data``; opening a file is logged (POL-7.4)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
@@ -12,7 +13,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_lists import FastListMixin
 from config.dashboard.exports import ExportMixin
+from config.fast_forms import fast_renderer, shared_choices, use_fast_widgets
 from config.hijri import format_hijri
 
 from . import selectors
@@ -130,6 +133,9 @@ class BeneficiaryDocumentInline(admin.StackedInline):
             fields.append("download")
         return [*fields, "status", "verification_note", "verified_by", "verified_at"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("verified_by")
+
     @admin.display(description=_("stored file"))
     def download(self, document):
         return document_download_link(document)
@@ -153,6 +159,16 @@ def document_download_link(document: BeneficiaryDocument):
         gettext("Download"),
         size_kb,
     )
+
+
+class _InlineFormSetOneMedia(helpers.InlineAdminFormSet):
+    """The stock media property wraps every row of the inline to merge the same widgets'
+    media once per row (a tenth of the beneficiary page); every row of a formset has
+    the same widgets (BaseFormSet.media reads one form too), and fieldsets bring none."""
+
+    @property
+    def media(self):
+        return self.opts.media + self.formset.media
 
 
 # Columns of the CSV export; sensitive ones only for users who may see them.
@@ -181,7 +197,7 @@ EXPORT_COLUMNS = [
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
+class BeneficiaryAdmin(FastListMixin, ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     form = BeneficiaryForm
     list_display = [
         "file_number",
@@ -219,6 +235,34 @@ class BeneficiaryAdmin(ExportMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
         css = {"all": ["beneficiaries/admin.css", "requests_app/admin.css"]}
 
     # --- the form --------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Widgets drawn in Python, same markup (config/fast_forms.py, issue #11).
+        return use_fast_widgets(super().get_form(request, obj, change, **kwargs))
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            # One query per choice list for the whole inline, not one per row.
+            yield shared_choices(formset, renderer=fast_renderer()), inline
+
+    def get_object(self, request, object_id, from_field=None):
+        # The page shows who registered the record and what it was merged into.
+        queryset = self.get_queryset(request).select_related("created_by", "merged_into")
+        field = (
+            Beneficiary._meta.pk if from_field is None else Beneficiary._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Beneficiary.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(
+            request, formsets, inline_instances, obj
+        )
+        for inline_admin_formset in inline_admin_formsets:
+            inline_admin_formset.__class__ = _InlineFormSetOneMedia
+        return inline_admin_formsets
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from config import bench_portal
+from config.admin_lists import deep_page_query  # deep pages as their links reach them
 
 
 @dataclass
@@ -109,7 +110,10 @@ def scenarios() -> list[Scenario]:
         ),
         Scenario(
             "admin: beneficiaries, deep page",
-            lambda c: f"/admin/beneficiaries/beneficiary/?p={c['deep_page']}",
+            lambda c: (
+                "/admin/beneficiaries/beneficiary/?"
+                + deep_page_query("beneficiaries.Beneficiary", c["deep_page"])
+            ),
             user="officer",
             target_ms=25,
         ),
@@ -142,7 +146,10 @@ def scenarios() -> list[Scenario]:
         ),
         Scenario(
             "admin: requests, deep page",
-            lambda c: f"/admin/requests_app/supportrequest/?state=all&p={c['deep_page']}",
+            lambda c: (
+                "/admin/requests_app/supportrequest/?"
+                + deep_page_query("requests_app.SupportRequest", c["deep_page"], state="all")
+            ),
             user="officer",
             target_ms=25,
         ),

@@ -238,11 +238,17 @@ class SupportRequest(models.Model):
                 name="request_committee_queue",
             ),
             # The dashboard's live overdue list and its count: only the requests still
-            # awaiting a decision with the clock running, oldest due day first (issue 10).
+            # awaiting a decision with the clock running, oldest due day first (issue 10);
+            # the back-office's "overdue" and "due within" filters read it too (issue 11).
             models.Index(
                 fields=["decision_due_at", "id"],
                 condition=models.Q(status__in=AWAITING_DECISION, clock_paused_at__isnull=True),
                 name="request_awaiting_due",
+            ),
+            # A name search joins a few thousand people to their requests and keeps the
+            # soonest due: an index-only read per person (issue 11).
+            models.Index(
+                fields=["beneficiary", "decision_due_at", "id"], name="request_person_due"
             ),
         ]
 

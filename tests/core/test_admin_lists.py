@@ -1,0 +1,278 @@
+"""The big back-office lists and object pages at scale (issue #11): keyset pages, rows
+drawn in Python with the stock markup, widgets drawn in Python with the stock markup,
+and query counts that do not grow with the rows shown or the depth of the page."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django import forms
+from django.forms.renderers import get_default_renderer
+from django.urls import reverse
+from django.utils import timezone
+
+from beneficiaries.admin import BeneficiaryAdmin
+from beneficiaries.forms import BeneficiaryForm
+from beneficiaries.models import Beneficiary
+from config.fast_forms import FastWidgetRenderer
+from requests_app.admin import SupportRequestAdmin
+from tests.factories import (
+    BeneficiaryDocumentFactory,
+    BeneficiaryFactory,
+    ConsentFactory,
+    HouseholdMemberFactory,
+    SupportRequestFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BENEFICIARIES = reverse("admin:beneficiaries_beneficiary_changelist")
+REQUESTS = reverse("admin:requests_app_supportrequest_changelist")
+CHECKBOX = re.compile(r'name="_selected_action" value="(\d+)"')
+
+
+def ids(response) -> list[int]:
+    return [int(pk) for pk in CHECKBOX.findall(response.content.decode())]
+
+
+def link(response, rel: str) -> str | None:
+    match = re.search(rf'<a href="([^"]*)" rel="{rel}">', response.content.decode())
+    return html.unescape(match.group(1)) if match else None
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(BeneficiaryAdmin, "list_per_page", 5)
+    monkeypatch.setattr(SupportRequestAdmin, "list_per_page", 5)
+
+
+def walk(client, url, first_params=None):
+    """Every page by its "next" link; the ids of each page."""
+    response = client.get(url, first_params or {})
+    pages = [ids(response)]
+    while (nxt := link(response, "next")) is not None:
+        response = client.get(url + nxt)
+        assert response.status_code == 200
+        pages.append(ids(response))
+    return pages
+
+
+def test_next_links_seek_and_visit_every_row_once_in_order(client, officer, small_pages):
+    people = BeneficiaryFactory.create_batch(13)
+    # Ties on the sort column: the id must break them, or rows repeat or vanish.
+    same = timezone.now() - datetime.timedelta(days=1)
+    Beneficiary.objects.filter(pk__in=[p.pk for p in people[3:9]]).update(created_at=same)
+    expected = list(Beneficiary.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
+    client.force_login(officer)
+    pages = walk(client, BENEFICIARIES)
+    assert [len(page) for page in pages] == [5, 5, 3]
+    assert [pk for page in pages for pk in page] == expected
+    # The cursor page is the same page as ?p=N.
+    assert ids(client.get(BENEFICIARIES, {"p": 2})) == pages[1]
+    assert ids(client.get(BENEFICIARIES, {"p": 3})) == pages[2]
+
+
+def test_previous_links_seek_back(client, officer, small_pages):
+    BeneficiaryFactory.create_batch(12)
+    client.force_login(officer)
+    page1 = client.get(BENEFICIARIES)
+    page2 = client.get(BENEFICIARIES + link(page1, "next"))
+    page3 = client.get(BENEFICIARIES + link(page2, "next"))
+    assert "cursor=b" in link(page3, "prev")
+    back = client.get(BENEFICIARIES + link(page3, "prev"))
+    assert ids(back) == ids(page2)
+    assert "cursor" not in link(back, "prev")  # page 1 is the plain list
+    assert ids(client.get(BENEFICIARIES + link(back, "prev"))) == ids(page1)
+
+
+def test_sorting_by_another_column_pages_through_every_row(client, officer, small_pages):
+    for name in ["سارة", "أحمد", "منى", "خالد", "نورة", "أحمد", "ليلى"]:
+        BeneficiaryFactory(name_ar=name)
+    client.force_login(officer)
+    # Column 2 is the name (sorted by the folded name); the id breaks ties.
+    pages = walk(client, BENEFICIARIES, {"o": "2"})
+    seen = [pk for page in pages for pk in page]
+    assert sorted(seen) == sorted(Beneficiary.objects.values_list("pk", flat=True))
+    names = list(Beneficiary.objects.filter(pk__in=seen).values_list("pk", "name_normalized"))
+    order = dict(names)
+    assert [order[pk] for pk in seen] == sorted(order[pk] for pk in seen)
+
+
+def test_a_damaged_or_foreign_cursor_falls_back_to_the_page_number(client, officer, small_pages):
+    BeneficiaryFactory.create_batch(7)
+    client.force_login(officer)
+    first = ids(client.get(BENEFICIARIES))
+    for cursor in ["a0000.!!!", "zzz", "a" + "x" * 50, "b1234.WyJ4Il0"]:
+        response = client.get(BENEFICIARIES, {"cursor": cursor})
+        assert response.status_code == 200
+        assert ids(response) == first
+
+
+def test_filters_and_sorting_links_drop_the_cursor(client, officer, small_pages):
+    BeneficiaryFactory.create_batch(7)
+    client.force_login(officer)
+    page2 = client.get(BENEFICIARIES + link(client.get(BENEFICIARIES), "next"))
+    text = html.unescape(page2.content.decode())
+    filter_links = re.findall(r'href="(\?[^"]*(?:region__exact|o)=[^"]*)"', text)
+    assert filter_links and not any("cursor" in href for href in filter_links)
+
+
+def test_the_request_list_pages_by_cursor_in_due_order(client, officer, small_pages):
+    SupportRequestFactory.create_batch(8)
+    client.force_login(officer)
+    pages = walk(client, REQUESTS, {"state": "all"})
+    from requests_app.models import SupportRequest
+
+    expected = list(
+        SupportRequest.objects.order_by("decision_due_at", "id").values_list("pk", flat=True)
+    )
+    assert [pk for page in pages for pk in page] == expected
+
+
+# -- queries: flat in the rows shown and the depth ------------------------------------------
+
+
+def _count(client, url, params, django_assert_max_num_queries, limit):
+    client.get(url, params)  # caches filled (the association's profile, content types)
+    with django_assert_max_num_queries(limit) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+BENEFICIARY_PAGES = [
+    {},
+    {"region": "riyadh"},
+    {"q": "احمد"},
+    {"status": "active", "kind": "direct"},
+    {"p": "2"},
+]
+
+
+@pytest.mark.parametrize("params", BENEFICIARY_PAGES)
+def test_beneficiary_list_queries_are_few_and_flat(
+    client, officer, small_pages, django_assert_max_num_queries, params
+):
+    client.force_login(officer)
+    BeneficiaryFactory.create_batch(6, name_ar="أحمد علي", region="riyadh", status="active")
+    few, _ = _count(client, BENEFICIARIES, params, django_assert_max_num_queries, 9)
+    BeneficiaryFactory.create_batch(20, name_ar="أحمد سعد", region="riyadh", status="active")
+    more, _ = _count(client, BENEFICIARIES, params, django_assert_max_num_queries, few)
+    assert more == few
+
+
+def test_a_deep_cursor_page_costs_what_the_first_page_costs(
+    client, officer, small_pages, django_assert_max_num_queries
+):
+    BeneficiaryFactory.create_batch(23)
+    client.force_login(officer)
+    first, response = _count(client, BENEFICIARIES, {}, django_assert_max_num_queries, 9)
+    for _ in range(3):
+        url = BENEFICIARIES + link(response, "next")
+        with django_assert_max_num_queries(first) as deep:
+            response = client.get(url)
+        assert len(deep.captured_queries) == first
+
+
+REQUEST_PAGES = [
+    {},
+    {"due": "overdue"},
+    {"state": "all"},
+    {"q": "احمد", "state": "all"},
+    {"state": "all", "p": "2"},
+    {"region": "riyadh", "program": "1"},
+]
+
+
+@pytest.mark.parametrize("params", REQUEST_PAGES)
+def test_request_list_queries_are_few_and_flat(
+    client, officer, small_pages, django_assert_max_num_queries, params
+):
+    client.force_login(officer)
+    late = timezone.now() - datetime.timedelta(days=20)
+    SupportRequestFactory.create_batch(6, beneficiary__name_ar="أحمد", submitted_at=late)
+    few, _ = _count(client, REQUESTS, params, django_assert_max_num_queries, 11)
+    SupportRequestFactory.create_batch(20, beneficiary__name_ar="أحمد", submitted_at=late)
+    more, _ = _count(client, REQUESTS, params, django_assert_max_num_queries, few)
+    assert more == few
+
+
+def test_the_beneficiary_page_does_not_grow_with_its_rows(
+    client, officer, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    small, large = BeneficiaryFactory(), BeneficiaryFactory()
+    for person, count in ((small, 1), (large, 5)):
+        HouseholdMemberFactory.create_batch(count, beneficiary=person)
+        ConsentFactory.create_batch(count, beneficiary=person)
+        BeneficiaryDocumentFactory.create_batch(count, beneficiary=person)
+        SupportRequestFactory.create_batch(count, beneficiary=person)
+    url = reverse("admin:beneficiaries_beneficiary_change", args=[small.pk])
+    few, _ = _count(client, url, {}, django_assert_max_num_queries, 24)
+    url = reverse("admin:beneficiaries_beneficiary_change", args=[large.pk])
+    more, response = _count(client, url, {}, django_assert_max_num_queries, few)
+    assert more == few
+    assert response.content.decode().count('name="consents-') > 5
+
+
+def test_the_request_page_stays_within_its_queries(client, officer, django_assert_max_num_queries):
+    client.force_login(officer)
+    support_request = SupportRequestFactory()
+    url = reverse("admin:requests_app_supportrequest_change", args=[support_request.pk])
+    count, response = _count(client, url, {}, django_assert_max_num_queries, 18)
+    assert support_request.display_reference in response.content.decode()
+
+
+def test_intake_picks_the_beneficiary_without_listing_everyone(client, officer):
+    BeneficiaryFactory.create_batch(3)
+    client.force_login(officer)
+    text = client.get(reverse("admin:requests_app_supportrequest_intake")).content.decode()
+    assert '<select name="beneficiary"' not in text
+    assert 'name="beneficiary"' in text and "vForeignKeyRawIdAdminField" in text
+
+
+# -- the same markup as Django's templates ----------------------------------------------------
+
+
+class _Everything(forms.Form):
+    name = forms.CharField(initial='a "quoted" <name>', help_text="x")
+    number = forms.IntegerField(initial=12345)
+    when = forms.DateField(required=False)
+    flag = forms.BooleanField(initial=True, required=False)
+    note = forms.CharField(widget=forms.Textarea, initial="line\n<b>")
+    kind = forms.ChoiceField(
+        choices=[("a", "أ & ب"), ("Group", [("b", "<b>"), ("c", "ج")])], initial="b"
+    )
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="h")
+    many = forms.MultipleChoiceField(choices=[("1", "one"), ("2", "two")], initial=["2"])
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_the_fast_renderer_draws_what_the_templates_draw(bound):
+    data = {"name": "<x>", "number": "abc", "kind": "c", "many": ["1"]} if bound else None
+    stock = _Everything(data, renderer=get_default_renderer())
+    fast = _Everything(data, renderer=FastWidgetRenderer())
+    assert str(fast) == str(stock)
+    for field in stock:
+        assert str(fast[field.name]) == str(field)
+        assert fast[field.name].label_tag() == field.label_tag()
+        assert str(fast[field.name].errors) == str(field.errors)
+
+
+def test_the_fast_renderer_draws_the_beneficiary_form_as_the_templates_do():
+    person = BeneficiaryFactory(name_en="Noura")
+    stock = BeneficiaryForm(instance=person, renderer=get_default_renderer())
+    fast = BeneficiaryForm(instance=person, renderer=FastWidgetRenderer())
+    for field in stock:
+        assert str(fast[field.name]) == str(field)
+
+
+def test_the_benchmarks_deep_page_link_is_the_page_its_number_names(client, officer, small_pages):
+    from config.admin_lists import deep_page_query
+
+    BeneficiaryFactory.create_batch(17)
+    client.force_login(officer)
+    query = deep_page_query("beneficiaries.Beneficiary", 3)
+    assert "cursor=" in query
+    assert ids(client.get(f"{BENEFICIARIES}?{query}")) == ids(client.get(BENEFICIARIES, {"p": 3}))
