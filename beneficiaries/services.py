@@ -112,9 +112,11 @@ def sanitize_upload(file, content_type: str):
     return ContentFile(output.getvalue(), name=getattr(file, "name", "") or "scan")
 
 
-def _prepare(beneficiary: Beneficiary) -> None:
+def _prepare(beneficiary: Beneficiary, trusted: Iterable[str] = ()) -> None:
+    # ``trusted``: foreign keys whose value the caller has just read from the database, so
+    # their existence need not be checked again (one query each).
     beneficiary.compact_typed_identifiers()
-    beneficiary.full_clean(exclude=["name_normalized"])
+    beneficiary.full_clean(exclude=["name_normalized", *trusted])
     beneficiary.name_normalized = " ".join(
         part
         for part in (normalize_arabic(beneficiary.name_ar), normalize_arabic(beneficiary.name_en))
@@ -133,6 +135,23 @@ def beneficiary_create(
 ) -> Beneficiary:
     """Register a beneficiary from field values (or an unsaved instance a form built).
     Normalises and validates everything (ValidationError per field), gives a file number."""
+    return beneficiary_create_in_transaction(actor=actor, beneficiary=beneficiary, **fields)
+
+
+def beneficiary_create_in_transaction(
+    *,
+    actor=None,
+    beneficiary: Beneficiary | None = None,
+    trusted: Iterable[str] = (),
+    **fields: Any,
+) -> Beneficiary:
+    """``beneficiary_create`` for a caller whose own transaction rolls back whole on any
+    error (no savepoint of its own). ``trusted`` names foreign keys just read from the
+    database, whose existence is not checked again."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "beneficiary_create_in_transaction needs the caller's transaction."
+        )
     if beneficiary is None:
         beneficiary = Beneficiary(**fields)
     else:
@@ -141,7 +160,7 @@ def beneficiary_create(
     if actor is not None and getattr(actor, "pk", None):
         beneficiary.created_by = actor
         beneficiary._history_user = actor
-    _prepare(beneficiary)
+    _prepare(beneficiary, trusted)
     beneficiary.save()
     beneficiary.file_number = file_number_for(beneficiary.pk)
     Beneficiary.objects.filter(pk=beneficiary.pk).update(file_number=beneficiary.file_number)
@@ -373,6 +392,39 @@ def consent_record(
     consent.full_clean()
     consent.save()
     return consent
+
+
+def consents_record_in_transaction(
+    *, beneficiary: Beneficiary, consents: Iterable[tuple[str, str, str]], channel=None
+) -> list[Consent]:
+    """Keep several consents given at once — ``(purpose, text_version, text)`` each — with
+    their history rows, in two INSERTs, inside the caller's transaction (which rolls back
+    whole on any error). The beneficiary and channel are the caller's, just read or
+    written: their existence is not checked again, and a new consent is not withdrawn, so
+    the withdrawn-after-given constraint holds by construction; every other field is
+    validated as ``consent_record`` validates it."""
+    from simple_history.utils import bulk_create_with_history
+
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "consents_record_in_transaction needs the caller's transaction."
+        )
+    now = timezone.now()
+    records = []
+    for purpose, text_version, text in consents:
+        consent = Consent(
+            beneficiary=beneficiary,
+            purpose=purpose,
+            text_version=text_version,
+            text=text,
+            channel=channel,
+            given_at=now,
+        )
+        consent.full_clean(
+            exclude=["beneficiary", "channel", "recorded_by", "given_at", "withdrawn_at"]
+        )
+        records.append(consent)
+    return bulk_create_with_history(records, Consent, default_date=now)
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@ public page: Markdown gives the clause structure (headings, numbered lists, tabl
 nh3 then removes anything a pasted text could smuggle in (scripts, event handlers,
 ``javascript:`` links, images that would call a remote server)."""
 
+import functools
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -61,6 +63,13 @@ def render_markdown(text: str) -> SafeString:
     """Markdown → sanitised HTML, safe to put in a template as it is."""
     if not text:
         return mark_safe("")  # noqa: S308 - an empty string
+    return _rendered(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(text: str) -> SafeString:
+    # A pure function of the text: the texts shown on every /apply/ page (the privacy
+    # notice, the rules, the declaration) are converted once per process, not per request.
     html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     cleaned = nh3.clean(
         html,

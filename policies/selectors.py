@@ -84,6 +84,19 @@ def version_in_force(kind: str) -> PolicyVersion | None:
     return _in_force().filter(document__kind=kind).first()
 
 
+def versions_in_force(kinds) -> dict[str, PolicyVersion | None]:
+    """``version_in_force`` for several kinds in one query: ``{kind: version or None}``."""
+    kinds = list(kinds)
+    for kind in kinds:
+        if kind not in Kind.values:
+            raise ValueError(f"Unknown policy document kind {kind!r}; use PolicyDocument.Kind.")
+    found: dict[str, PolicyVersion | None] = dict.fromkeys(kinds)
+    for version in _in_force().filter(document__kind__in=kinds):
+        if found[version.document.kind] is None:
+            found[version.document.kind] = version
+    return found
+
+
 def approving_members(meeting) -> list[BoardMember]:
     """The members present at a meeting, chairman first, as the seeds list them."""
     if meeting is None:

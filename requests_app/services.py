@@ -170,10 +170,16 @@ def support_request_submit(
     urgency: str = "normal",
     actor=None,
     submitted_at: datetime.datetime | None = None,
+    new_beneficiary: bool = False,
+    savepoint: bool = True,
 ) -> SupportRequest:
     """Register a request, from the public form (actor None) or staff intake (actor = officer).
 
-    The decision due date is set here from the program's promise (POL-7.7)."""
+    The decision due date is set here from the program's promise (POL-7.7).
+
+    ``new_beneficiary``: the beneficiary was created in this transaction, so has no open
+    request to look for (the partial unique constraint still guards). ``savepoint=False``
+    for a caller whose transaction rolls back whole on a refusal (the public portal)."""
     errors = {}
     if not program.accepts_applications():
         errors["program"] = _("This program is not accepting applications now.")
@@ -185,9 +191,12 @@ def support_request_submit(
         errors["accept_rules"] = _("You must accept the program's rules to apply.")
     if errors:
         raise WorkflowError(errors)
-    if SupportRequest.objects.filter(
-        beneficiary=beneficiary, program=program, status__in=_open()
-    ).exists():
+    if (
+        not new_beneficiary
+        and SupportRequest.objects.filter(
+            beneficiary=beneficiary, program=program, status__in=_open()
+        ).exists()
+    ):
         raise WorkflowError(
             {
                 "program": _(
@@ -197,7 +206,7 @@ def support_request_submit(
         )
     now = submitted_at or timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             support_request = SupportRequest.objects.create(
                 reference=unused_reference(),
                 beneficiary=beneficiary,

@@ -91,7 +91,8 @@ CACHES = {
     # Rate-limit counters for the public forms (config/ratelimit.py): in the database so
     # every app server shares them. `manage.py createcachetable` creates the table.
     "ratelimit": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # The database cache with a one-transaction counter (config/ratelimit.py).
+        "BACKEND": "config.ratelimit.CountingDatabaseCache",
         "LOCATION": "mustafid_ratelimit",
         # The default (300 entries, then a third culled) would forget an attacker's count.
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},

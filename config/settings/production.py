@@ -47,7 +47,8 @@ CACHES = {
         "LOCATION": "mustafid_cache",
     },
     "ratelimit": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # The database cache with a one-transaction counter (config/ratelimit.py).
+        "BACKEND": "config.ratelimit.CountingDatabaseCache",
         "LOCATION": "mustafid_ratelimit",
         # The default (300 entries, then a third culled) would forget an attacker's count.
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},

@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.services import (
     _display_name,
-    beneficiary_create,
-    consent_record,
+    beneficiary_create_in_transaction,
+    consents_record_in_transaction,
     document_add,
     document_file_check,
 )
 from policies.models import PolicyDocument
 from policies.rendering import render_markdown
-from policies.selectors import version_in_force
+from policies.selectors import version_in_force, versions_in_force
 from policies.standard_texts import STANDARD_DOCUMENTS
 
 from ..models import (
@@ -78,7 +78,15 @@ class PolicyText:
 def policy_text(kind: str) -> PolicyText:
     """The version in force of ``kind``; before the board approves one, the standard text
     (recorded as such, so the consent says exactly what was shown)."""
-    version = version_in_force(kind)
+    return _policy_text(kind, version_in_force(kind))
+
+
+def policy_texts(*kinds: str) -> dict[str, PolicyText]:
+    """``policy_text`` for several kinds, looked up in one query."""
+    return {kind: _policy_text(kind, version) for kind, version in versions_in_force(kinds).items()}
+
+
+def _policy_text(kind: str, version) -> PolicyText:
     if version is not None:
         return PolicyText(
             kind=kind,
@@ -265,14 +273,21 @@ class ApplicationIncomplete(Exception):
         self.step = step
 
 
-def missing_step(application: PendingApplication) -> str | None:
+def missing_step(application: PendingApplication, documents=None) -> str | None:
+    """The first step the application lacks, or None. ``documents``: its held documents,
+    when the caller has them already."""
     if application.program_id is None:
         return "start"
     for step in ("identity", "household"):
         if not application.data.get(step):
             return step
     required = set(application.program.required_document_types or [])
-    held = set(application.documents.values_list("document_type", flat=True))
+    if not required:
+        return None
+    if documents is not None:
+        held = {document.document_type for document in documents}
+    else:
+        held = set(application.documents.values_list("document_type", flat=True))
     if required - held:
         return "documents"
     return None
@@ -296,7 +311,10 @@ def portal_application_submit(
     )
     if application.submitted_request_id:
         return SupportRequest.objects.get(pk=application.submitted_request_id)
-    step = missing_step(application)
+    # Everything below runs in this one transaction, which rolls back whole on any error:
+    # the services it calls take no savepoint of their own.
+    documents = list(application.documents.all())
+    step = missing_step(application, documents)
     if step:
         raise ApplicationIncomplete(step)
     program = application.program
@@ -304,18 +322,22 @@ def portal_application_submit(
     household = application.data["household"]
     channel = _website_channel()
     privacy = application.data.get("privacy", "")
-    rules = policy_text(PolicyDocument.Kind.CONSENT)
-    declaration_text = policy_text(PolicyDocument.Kind.DECLARATION)
+    texts = policy_texts(PolicyDocument.Kind.CONSENT, PolicyDocument.Kind.DECLARATION)
+    rules = texts[PolicyDocument.Kind.CONSENT]
+    declaration_text = texts[PolicyDocument.Kind.DECLARATION]
 
     beneficiary = _returning_beneficiary(typed["id_type"], typed["id_number"])
     changes: list[tuple[str, str, str]] = []
-    if beneficiary is None:
-        beneficiary = beneficiary_create(
+    new_beneficiary = beneficiary is None
+    if new_beneficiary:
+        beneficiary = beneficiary_create_in_transaction(
             kind=Beneficiary.Kind.DIRECT,
             preferred_channel=channel,
             preferred_language=application.language
             if application.language in ("ar", "en")
             else "ar",
+            # Just read above: not checked again.
+            trusted=["preferred_channel"] if channel is not None else [],
             **{key: value for key, value in typed.items() if value is not None},
         )
     else:
@@ -338,8 +360,10 @@ def portal_application_submit(
             rules_version=rules.version,
         ),
         actor=None,
+        new_beneficiary=new_beneficiary,
+        savepoint=False,
     )
-    for pending in application.documents.all():
+    for pending in documents:
         with pending.file.open("rb") as handle:
             document_add(
                 beneficiary=beneficiary,
@@ -347,37 +371,46 @@ def portal_application_submit(
                 file=File(handle, name=pending.original_name),
                 expiry_date=pending.expiry_date,
             )
-    for purpose, label, text in (
-        (Consent.Purpose.DATA_PROCESSING, privacy, ""),
-        (Consent.Purpose.PROGRAM_RULES, rules.version_label, str(rules.html)),
-        (Consent.Purpose.DECLARATION, declaration_text.version_label, str(declaration_text.html)),
-    ):
-        consent_record(
-            beneficiary=beneficiary,
-            purpose=purpose,
-            text_version=label[:40],
-            text=text,
-            channel=channel,
-        )
-    ApplicantUpdate.objects.bulk_create(
-        ApplicantUpdate(
-            beneficiary=beneficiary,
-            support_request=support_request,
-            field=field,
-            recorded_value=recorded,
-            typed_value=new,
-        )
-        for field, recorded, new in changes
+    consents_record_in_transaction(
+        beneficiary=beneficiary,
+        consents=[
+            (purpose, label[:40], text)
+            for purpose, label, text in (
+                (Consent.Purpose.DATA_PROCESSING, privacy, ""),
+                (Consent.Purpose.PROGRAM_RULES, rules.version_label, str(rules.html)),
+                (
+                    Consent.Purpose.DECLARATION,
+                    declaration_text.version_label,
+                    str(declaration_text.html),
+                ),
+            )
+        ],
+        channel=channel,
     )
-    _forget_pending(application, support_request)
+    if changes:
+        ApplicantUpdate.objects.bulk_create(
+            ApplicantUpdate(
+                beneficiary=beneficiary,
+                support_request=support_request,
+                field=field,
+                recorded_value=recorded,
+                typed_value=new,
+            )
+            for field, recorded, new in changes
+        )
+    _forget_pending(application, support_request, documents)
     return support_request
 
 
-def _forget_pending(application: PendingApplication, support_request: SupportRequest) -> None:
+def _forget_pending(
+    application: PendingApplication, support_request: SupportRequest, documents: list
+) -> None:
     """After submission the application keeps only the link to its request (a replayed
-    form finds it); the typed data and held files go."""
-    names = list(application.documents.values_list("file", flat=True))
-    application.documents.all().delete()
+    form finds it); the typed data and held files go. ``documents``: the held documents,
+    read under the application's lock."""
+    names = [document.file.name for document in documents]
+    if documents:
+        application.documents.all().delete()
     application.submitted_request = support_request
     application.data = {}
     application.step = "done"

@@ -282,20 +282,27 @@ def _summary(application):
 
 
 def _declaration_step(request, application):
-    step = services.missing_step(application)
+    documents = list(application.documents.all())
+    step = services.missing_step(application, documents)
     if step:
         messages.warning(request, _("Please complete this step first."))
         return redirect("apply") if step == "start" else redirect("apply-step", step=step)
     form = DeclarationForm(request.POST or None)
-    context = _context(
-        "declaration",
-        application,
-        form=form,
-        summary=_summary(application),
-        documents=list(application.documents.all()),
-        rules=services.policy_text(PolicyDocument.Kind.CONSENT),
-        declaration=services.policy_text(PolicyDocument.Kind.DECLARATION),
-    )
+
+    def page():
+        # Built only when the page is shown: a confirmed application goes straight on.
+        texts = services.policy_texts(PolicyDocument.Kind.CONSENT, PolicyDocument.Kind.DECLARATION)
+        context = _context(
+            "declaration",
+            application,
+            form=form,
+            summary=_summary(application),
+            documents=documents,
+            rules=texts[PolicyDocument.Kind.CONSENT],
+            declaration=texts[PolicyDocument.Kind.DECLARATION],
+        )
+        return render(request, "portal/apply_declaration.html", context)
+
     if request.method == "POST":
         if rate_limited(request, "apply"):
             return _too_many(request)
@@ -323,7 +330,7 @@ def _declaration_step(request, application):
                 )
             else:
                 return redirect("apply-done")
-    return render(request, "portal/apply_declaration.html", context)
+    return page()
 
 
 @never_cache

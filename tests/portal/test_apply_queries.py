@@ -1,0 +1,137 @@
+"""The confirming POST of /apply/ in a fixed, small number of queries (issue 11): one
+transaction without nested savepoints, the policy texts looked up once, the consents and
+their history written in bulk. The ceilings below are the level reached; a query added
+back (a savepoint, a lookup repeated, an N+1) fails here first."""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.utils import timezone
+
+from beneficiaries.models import Beneficiary, BeneficiaryDocument, Consent
+from requests_app.models import PendingApplication, StatusChange, SupportRequest
+from tests.factories import ProgramFactory
+
+from .conftest import household_data, identity_data, pdf
+
+pytestmark = pytest.mark.django_db
+
+DECLARATION = {"accept_rules": "on", "declare": "on", "declaration_name": "سارة محمد العتيبي"}
+
+# Measured on SQLite and PostgreSQL (the notification after commit is not run inside a
+# test's transaction; it is counted by `manage.py bench`).
+NO_FILE_QUERIES = 33
+WITH_FILE_QUERIES = 42
+
+
+def _up_to_the_declaration(client, program, documents=None):
+    assert client.post("/apply/", {"program": program.pk, "privacy_read": "on"}).status_code == 302
+    assert client.post("/apply/identity/", identity_data()).status_code == 302
+    assert client.post("/apply/household/", household_data()).status_code == 302
+    if documents is not None:
+        assert client.post("/apply/documents/", documents).status_code == 302
+
+
+def _check_everything_written(documents: int):
+    support_request = SupportRequest.objects.get()
+    beneficiary = support_request.beneficiary
+    assert beneficiary.file_number == f"M{beneficiary.pk:07d}"
+    assert beneficiary.history.get(history_type="+").file_number == beneficiary.file_number
+    assert support_request.history.filter(history_type="+").count() == 1
+    assert StatusChange.objects.filter(support_request=support_request).count() == 1
+    consents = Consent.objects.filter(beneficiary=beneficiary)
+    assert consents.count() == 3
+    for consent in consents:
+        assert consent.channel.code == "website"
+        history = consent.history.get()
+        assert history.history_type == "+"
+        assert history.text_version == consent.text_version
+        assert history.history_change_reason is None
+    assert BeneficiaryDocument.objects.filter(beneficiary=beneficiary).count() == documents
+    assert PendingApplication.objects.get().submitted_request == support_request
+
+
+def test_the_confirming_post_without_a_file(client, texts_in_force, django_assert_max_num_queries):
+    program = ProgramFactory(code="no-documents", required_document_types=[])
+    _up_to_the_declaration(client, program)
+    with django_assert_max_num_queries(NO_FILE_QUERIES):
+        response = client.post("/apply/declaration/", DECLARATION)
+    assert response.status_code == 302 and response["Location"] == "/apply/done/"
+    _check_everything_written(documents=0)
+
+
+def test_the_confirming_post_with_a_file(client, texts_in_force, django_assert_max_num_queries):
+    program = ProgramFactory(code="one-document", required_document_types=["national_id"])
+    future = (timezone.localdate() + datetime.timedelta(days=365)).isoformat()
+    _up_to_the_declaration(
+        client,
+        program,
+        documents={"file_national_id": pdf("هوية.pdf"), "expiry_national_id": future},
+    )
+    with django_assert_max_num_queries(WITH_FILE_QUERIES):
+        response = client.post("/apply/declaration/", DECLARATION)
+    assert response.status_code == 302 and response["Location"] == "/apply/done/"
+    _check_everything_written(documents=1)
+
+
+def test_a_returning_applicant_is_found_and_not_created_again(client, texts_in_force):
+    program = ProgramFactory(code="no-documents", required_document_types=[])
+    _up_to_the_declaration(client, program)
+    client.post("/apply/declaration/", DECLARATION)
+    first = SupportRequest.objects.get()
+    first.status = "withdrawn"
+    first.save(update_fields=["status"])
+    client.cookies.clear()
+    _up_to_the_declaration(client, program)
+    response = client.post("/apply/declaration/", DECLARATION)
+    assert response.status_code == 302 and response["Location"] == "/apply/done/"
+    assert Beneficiary.objects.count() == 1
+    assert SupportRequest.objects.count() == 2
+    assert Consent.objects.count() == 6
+
+
+def test_the_rate_limit_counter_is_one_short_transaction(django_assert_max_num_queries):
+    cache = caches["ratelimit"]
+    cache.clear()
+    assert cache.hit("k", 60) == 1
+    # SELECT … FOR UPDATE and UPDATE, in a transaction (a savepoint inside a test).
+    with django_assert_max_num_queries(4):
+        assert cache.hit("k", 60) == 2
+    assert cache.get("k") == 2
+
+
+def test_an_expired_counter_starts_again_at_one():
+    cache = caches["ratelimit"]
+    cache.clear()
+    cache.set("k", 50, timeout=1)
+    from django.db import connection
+
+    table = connection.ops.quote_name(cache._table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET expires = %s",
+            [connection.ops.adapt_datetimefield_value(timezone.now() - datetime.timedelta(1))],
+        )
+    assert cache.hit("k", 60) == 1
+    assert cache.get("k") == 1
+
+
+def test_expired_counters_are_pruned_every_so_often():
+    cache = caches["ratelimit"]
+    cache.clear()
+    cache.set("old", 3, timeout=1)
+    from django.db import connection
+
+    table = connection.ops.quote_name(cache._table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET expires = %s",
+            [connection.ops.adapt_datetimefield_value(timezone.now() - datetime.timedelta(1))],
+        )
+    cache._hits = cache._cull_every - 1
+    cache.hit("new", 60)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {table}")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert len(keys) == 1 and keys[0].endswith("new")
