@@ -297,3 +297,50 @@ def test_the_request_list_rows_show_every_column(client, officer):
     assert f"req-status--{support_request.status}" in page
     rows = response.context["cl"].result_list
     assert rows and "need" in rows[0].get_deferred_fields()  # long texts stay behind
+
+
+def test_the_request_search_finds_a_name_by_any_spelling(client, officer):
+    """The search reads the folded name copied onto the request: hamza forms, alif
+    maksura and ta marbuta all fold the same way."""
+    client.force_login(officer)
+    wanted = SupportRequestFactory(beneficiary__name_ar="أحمد المصطفى")
+    SupportRequestFactory(beneficiary__name_ar="سعيد الحربي")
+    assert wanted.beneficiary_name_normalized == wanted.beneficiary.name_normalized
+    for term in ("احمد", "إحمد", "آحمد", "المصطفي", "أحمد"):
+        response = client.get(REQUESTS, {"q": term, "state": "all"})
+        assert ids(response) == [wanted.pk], term
+
+
+def test_the_name_on_the_requests_follows_a_rename_a_merge_and_an_anonymisation(manager):
+    from beneficiaries import privacy
+    from beneficiaries.services import beneficiary_merge, beneficiary_update
+    from requests_app.models import SupportRequest
+
+    def names(person):
+        return set(
+            SupportRequest.objects.filter(beneficiary=person).values_list(
+                "beneficiary_name_normalized", flat=True
+            )
+        )
+
+    person = BeneficiaryFactory(name_ar="أحمد سالم")
+    SupportRequestFactory.create_batch(2, beneficiary=person, status="closed")
+    assert names(person) == {"احمد سالم"}
+
+    beneficiary_update(beneficiary=person, actor=manager, name_ar="مريم سالم")
+    assert names(person) == {"مريم سالم"}
+
+    duplicate = BeneficiaryFactory(name_ar="مريمة سالم")
+    moved = SupportRequestFactory(beneficiary=duplicate, status="closed")
+    beneficiary_merge(keep=person, duplicate=duplicate, actor=manager)
+    moved.refresh_from_db()
+    assert moved.beneficiary_id == person.pk
+    assert names(person) == {"مريم سالم"}
+
+    privacy.beneficiary_anonymise(beneficiary=person, actor=manager)
+    assert names(person) == {""}
+    assert not SupportRequest.objects.filter(beneficiary_name_normalized__contains="سالم").exists()
+    # The copy is not kept in the request's history either.
+    assert "beneficiary_name_normalized" not in {
+        f.name for f in SupportRequest.history.model._meta.fields
+    }
