@@ -181,7 +181,8 @@ class ChannelFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from channels_app.models import Channel
 
-        return [(channel.code, channel.name) for channel in Channel.objects.all()]
+        channels = Channel.objects.only("code", "name_ar", "name_en")
+        return [(channel.code, channel.name) for channel in channels]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -194,7 +195,8 @@ class ProgramFilter(admin.SimpleListFilter):
     parameter_name = "program"
 
     def lookups(self, request, model_admin):
-        return [(str(program.pk), program.name) for program in Program.objects.all()]
+        programs = Program.objects.only("name_ar", "name_en")  # not the long texts
+        return [(str(program.pk), program.name) for program in programs]
 
     def queryset(self, request, queryset):
         if self.value():

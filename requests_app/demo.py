@@ -283,7 +283,7 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
     change_table = BulkTable(StatusChange)
     vote_table = BulkTable(CommitteeVote)
     decision_table = BulkTable(Decision)
-    names = ctx.data["beneficiary_names"]
+    person_names = ctx.data["beneficiary_names"]
     make_request = request_table.maker(
         "id", "reference", "beneficiary_id", "beneficiary_name_normalized", "program_id",
         "channel_id", "need",
@@ -353,7 +353,7 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
                 assigned = officer_id if status != S.SUBMITTED else None
                 requests.append(
                     make_request(
-                        pk, _fresh_reference(rng, used), beneficiary_id, names[beneficiary_id],
+                        pk, _fresh_reference(rng, used), beneficiary_id, person_names[beneficiary_id],
                         program_ids[program_index],
                         channel_id, pick(NEEDS), kind, amount,
                         urgencies[bisect.bisect_right(urgency_cum, random() * 100)], status,
