@@ -344,3 +344,19 @@ def test_the_name_on_the_requests_follows_a_rename_a_merge_and_an_anonymisation(
     assert "beneficiary_name_normalized" not in {
         f.name for f in SupportRequest.history.model._meta.fields
     }
+
+
+def test_a_search_pages_forward_and_back_in_due_order(client, officer, small_pages):
+    """A search reads its page's keys first, then joins that page only (keys_first):
+    the pages still follow the due order both ways."""
+    client.force_login(officer)
+    wanted = SupportRequestFactory.create_batch(12, beneficiary__name_ar="أحمد")
+    SupportRequestFactory.create_batch(3, beneficiary__name_ar="سعيد")
+    expected = [r.pk for r in sorted(wanted, key=lambda r: (r.decision_due_at, r.pk))]
+    pages = walk(client, REQUESTS, {"q": "احمد", "state": "all"})
+    assert pages == [expected[:5], expected[5:10], expected[10:]]
+    response = client.get(REQUESTS, {"q": "احمد", "state": "all"})
+    second = client.get(REQUESTS + link(response, "next"))
+    third = client.get(REQUESTS + link(second, "next"))
+    back = client.get(REQUESTS + link(third, "prev"))
+    assert ids(back) == expected[5:10]
