@@ -254,6 +254,20 @@ class Beneficiary(models.Model):
         label = self.name_ar or self.name_en
         return f"{label} ({self.file_number})" if self.file_number else label
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if adding or (update_fields is not None and "name_normalized" not in update_fields):
+            return
+        # The requests carry a copy of the folded name for the back-office's search:
+        # a rename, a merge (requests moved here) or an anonymisation reaches them too.
+        from requests_app.models import SupportRequest
+
+        SupportRequest.objects.filter(beneficiary_id=self.pk).exclude(
+            beneficiary_name_normalized=self.name_normalized
+        ).update(beneficiary_name_normalized=self.name_normalized)
+
     @property
     def name(self) -> str:
         from config.bilingual import pick

@@ -66,6 +66,15 @@ class FastChangeList(ChangeList):
     def get_results(self, request):
         per_page = self.list_per_page
         queryset = self.queryset
+        # The page's rows carry only the columns the list shows (``list_only_fields``):
+        # a request joined to its person, program and channel is ~90 columns, most of
+        # them long texts nobody sees here. The action and the paginator keep the full
+        # queryset; only the rows drawn on the page are narrowed.
+        only = getattr(self.model_admin, "list_only_fields", None)
+        page_queryset = queryset.only(*only) if only else queryset
+        # A search's matches come in no index order: their keys are sorted first and
+        # only the page is joined (config.pagination._page).
+        keys_first = bool(self.query)
         ordering = list(queryset.query.order_by)
         self.keyset = keyset_fields(self.model, ordering)
         cursor = decode_cursor(request.GET.get(CURSOR_VAR, ""), self.keyset)
@@ -75,13 +84,15 @@ class FastChangeList(ChangeList):
             paginator = self.model_admin.get_paginator(request, queryset, per_page)
             result_count = paginator.count
             if result_count <= self.list_max_show_all:
-                rows = list(queryset)
+                rows = list(page_queryset)
             else:
                 self.show_all = False
         if not self.show_all:
             if cursor is not None:
                 direction, values = cursor
-                rows, more = seek_rows(queryset, self.keyset, direction, values, per_page)
+                rows, more = seek_rows(
+                    page_queryset, self.keyset, direction, values, per_page, keys_first
+                )
                 if direction == "after":
                     has_previous, has_next = True, more
                     self.page_num = max(2, self.page_num)
@@ -90,7 +101,7 @@ class FastChangeList(ChangeList):
                     self.page_num = max(1 if not more else 2, self.page_num)
             else:
                 offset = (self.page_num - 1) * per_page
-                rows, has_next = offset_rows(queryset, offset, per_page)
+                rows, has_next = offset_rows(page_queryset, offset, per_page, keys_first)
                 has_previous = self.page_num > 1
                 if has_previous and not rows:
                     raise IncorrectLookupParameters

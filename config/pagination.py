@@ -151,13 +151,31 @@ def _seek_q(keyset, values, forward: bool) -> Q:
     return bound & condition
 
 
-def seek_rows(queryset, keyset, direction: str, values, per_page: int):
+def _page(queryset, start: int, stop: int, keys_first: bool) -> list:
+    """Rows ``start:stop`` of the queryset. ``keys_first``: read the page's primary keys
+    alone, then join only those rows. A search matches rows in no index order, and
+    PostgreSQL (which expects few matches) joins every match before sorting; with the
+    keys first it sorts the matches and joins one page."""
+    if not keys_first:
+        return list(queryset[start:stop])
+    keys = queryset.values("pk")[start:stop]
+    # The outer query selects by key alone (the search's condition only in the keys'
+    # subquery, so the planner is not tempted to scan for it again), with the list's
+    # joins, columns and order.
+    outer = queryset.model._base_manager.filter(pk__in=keys)
+    outer.query.select_related = queryset.query.select_related
+    outer.query.deferred_loading = queryset.query.deferred_loading
+    outer.query.standard_ordering = queryset.query.standard_ordering
+    return list(outer.order_by(*queryset.query.order_by))
+
+
+def seek_rows(queryset, keyset, direction: str, values, per_page: int, keys_first=False):
     """One page after/before the key, and whether there is more beyond it."""
     forward = direction == "after"
     queryset = queryset.filter(_seek_q(keyset, values, forward))
     if not forward:
         queryset = queryset.reverse()
-    rows = list(queryset[: per_page + 1])
+    rows = _page(queryset, 0, per_page + 1, keys_first)
     more = len(rows) > per_page
     rows = rows[:per_page]
     if not forward:
@@ -165,13 +183,9 @@ def seek_rows(queryset, keyset, direction: str, values, per_page: int):
     return rows, more
 
 
-def offset_rows(queryset, offset: int, per_page: int):
+def offset_rows(queryset, offset: int, per_page: int, keys_first=False):
     """The page at an OFFSET, and whether another follows. Past the first page only the
     primary keys are read at the offset (an index-only scan where the index allows),
     then the page's rows with their joins: the skipped rows are never joined."""
-    if offset <= 0:
-        rows = list(queryset[: per_page + 1])
-    else:
-        keys = queryset.values("pk")[offset : offset + per_page + 1]
-        rows = list(queryset.filter(pk__in=keys))
+    rows = _page(queryset, max(offset, 0), max(offset, 0) + per_page + 1, keys_first or offset > 0)
     return rows[:per_page], len(rows) > per_page

@@ -191,11 +191,14 @@ def seed(ctx) -> None:
         ctx.say("Requests: there are requests already; none added.")
         return
     total = ctx.options.get("requests", 300)
-    beneficiary_ids = list(
+    people = list(
         Beneficiary.objects.filter(kind="direct")
         .order_by("pk")
-        .values_list("pk", flat=True)[: max(total, 1)]
+        .values_list("pk", "name_normalized")[: max(total, 1)]
     )
+    # Each request carries its person's folded name (the admin's name search).
+    beneficiary_ids = [pk for pk, _name in people]
+    ctx.data["beneficiary_names"] = dict(people)
     if not beneficiary_ids or total <= 0:
         ctx.say("Requests: no direct beneficiaries to attach requests to; skipped.")
         return
@@ -280,8 +283,10 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
     change_table = BulkTable(StatusChange)
     vote_table = BulkTable(CommitteeVote)
     decision_table = BulkTable(Decision)
+    person_names = ctx.data["beneficiary_names"]
     make_request = request_table.maker(
-        "id", "reference", "beneficiary_id", "program_id", "channel_id", "need",
+        "id", "reference", "beneficiary_id", "beneficiary_name_normalized", "program_id",
+        "channel_id", "need",
         "support_kind", "amount_requested", "urgency", "status", "assigned_officer_id",
         "assigned_researcher_id", "submitted_at", "decision_due_at", "clock_paused_at",
         "decided_at", "closed_at", "declaration_name", "declaration_signed_at",
@@ -348,7 +353,8 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
                 assigned = officer_id if status != S.SUBMITTED else None
                 requests.append(
                     make_request(
-                        pk, _fresh_reference(rng, used), beneficiary_id, program_ids[program_index],
+                        pk, _fresh_reference(rng, used), beneficiary_id, person_names[beneficiary_id],
+                        program_ids[program_index],
                         channel_id, pick(NEEDS), kind, amount,
                         urgencies[bisect.bisect_right(urgency_cum, random() * 100)], status,
                         assigned,

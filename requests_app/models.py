@@ -195,7 +195,18 @@ class SupportRequest(models.Model):
         verbose_name=_("registered by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The beneficiary's folded name (Beneficiary.name_normalized), copied here so the
+    # back-office's name search reads one trigram index instead of probing the requests
+    # of every matching person (issue #11). Filled when the request is made and kept in
+    # step by Beneficiary.save() (renames, merges, anonymisation); not in the history.
+    beneficiary_name_normalized = models.CharField(
+        _("beneficiary's normalised name"),
+        max_length=2 * 200 + 1,  # as Beneficiary.name_normalized
+        blank=True,
+        default="",
+        editable=False,
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at", "beneficiary_name_normalized"])
 
     class Meta:
         # The id breaks ties so the admin adds no "-pk" of its own, which would stop
@@ -254,6 +265,11 @@ class SupportRequest(models.Model):
 
     def __str__(self) -> str:
         return self.display_reference
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.beneficiary_id and not self.beneficiary_name_normalized:
+            self.beneficiary_name_normalized = self.beneficiary.name_normalized
+        super().save(*args, **kwargs)
 
     @property
     def display_reference(self) -> str:
