@@ -58,6 +58,14 @@ class ConsoleSmsBackend(SmsBackend):
         return message_id
 
 
+class DummySmsBackend(SmsBackend):
+    """Accept every message and send nothing (the benchmark and load test: thousands of
+    applications whose texts nobody reads)."""
+
+    def send(self, to: str, body: str) -> str:
+        return f"dummy-{uuid.uuid4().hex[:12]}"
+
+
 @dataclass(frozen=True)
 class SmsMessage:
     to: str

@@ -22,4 +22,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Loopback only: no mail leaves the machine, and the per-address limits of the public
 # forms (every simulated applicant comes from 127.0.0.1) are lifted for the load test.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend", "OPTIONS": {}}}
+MUSTAFID_SMS_BACKEND = "channels_app.sms.DummySmsBackend"
 MUSTAFID_RATELIMITS = dict.fromkeys(MUSTAFID_RATELIMITS, (10**9, 3600))  # noqa: F405

@@ -197,3 +197,11 @@ def test_the_system_check_catches_a_gateway_without_url_or_key(settings):
 def test_the_system_check_refuses_a_class_that_is_not_an_sms_backend(settings):
     settings.MUSTAFID_SMS_BACKEND = "channels_app.models.Channel"
     assert [e.id for e in check_sms_backend()] == ["channels_app.E002"]
+
+
+def test_dummy_backend_sends_nothing_and_answers_an_id(capsys):
+    from channels_app.sms import DummySmsBackend
+
+    message_id = DummySmsBackend().send("+966501234567", ARABIC_TEXT)
+    assert message_id.startswith("dummy-")
+    assert capsys.readouterr().out == ""
