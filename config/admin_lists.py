@@ -47,6 +47,7 @@ from config.pagination import (
 )
 
 PAGE_VAR = "p"
+MAX_PAGE = 1_000_000  # 100 million rows at 100 a page
 _SENTINEL = "9876543210"
 
 
@@ -78,6 +79,10 @@ class FastChangeList(ChangeList):
         ordering = list(queryset.query.order_by)
         self.keyset = keyset_fields(self.model, ordering)
         cursor = decode_cursor(request.GET.get(CURSOR_VAR, ""), self.keyset)
+        # A page number past any real list (a typed or damaged link) is refused like a
+        # page past the end, not sent to the database as an out-of-range OFFSET.
+        if self.page_num > MAX_PAGE:
+            raise IncorrectLookupParameters
         self.page_num = max(1, self.page_num)
         has_previous = has_next = False
         if self.show_all:

@@ -85,10 +85,24 @@ def keyset_fields(model, ordering) -> list[tuple[models.Field, bool]] | None:
                 return None
         if not getattr(field, "concrete", False) or field.is_relation or field.null:
             return None
+        if not cursor_may_carry(field):
+            return None
         pairs.append((field, descending))
         if field.primary_key or field.unique:
             return pairs  # the order is total; later columns never decide
     return None
+
+
+# Text columns whose values may travel in a link. A cursor is the last row's sort values
+# in the URL (server logs, browser history, Referer): a list sorted by a person's name,
+# identity number or mobile pages by OFFSET instead, so those never leave in a link.
+CURSOR_TEXT_FIELDS = frozenset({"reference", "file_number"})
+
+
+def cursor_may_carry(field) -> bool:
+    if isinstance(field, (models.CharField, models.TextField)):
+        return bool(field.choices) or field.name in CURSOR_TEXT_FIELDS
+    return True
 
 
 def _fingerprint(keyset) -> str:
@@ -125,6 +139,8 @@ def decode_cursor(token: str, keyset) -> tuple[str, list] | None:
         raw = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         if not isinstance(raw, list) or len(raw) != len(keyset):
             return None
+        if any(isinstance(value, str) and "\x00" in value for value in raw):
+            return None  # PostgreSQL refuses NUL in text: a damaged link, not a 500
         values = [field.to_python(value) for (field, _), value in zip(keyset, raw, strict=True)]
     except (ValueError, TypeError, ValidationError, binascii.Error):
         return None

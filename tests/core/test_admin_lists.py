@@ -360,3 +360,46 @@ def test_a_search_pages_forward_and_back_in_due_order(client, officer, small_pag
     third = client.get(REQUESTS + link(second, "next"))
     back = client.get(REQUESTS + link(third, "prev"))
     assert ids(back) == expected[5:10]
+
+
+def test_a_person_sorted_list_keeps_names_ids_and_mobiles_out_of_its_links(
+    client, officer, small_pages
+):
+    """A cursor is the last row's sort values in the URL (logs, history, Referer): sorted
+    by name, identity number or mobile, the list pages by number instead."""
+    people = BeneficiaryFactory.create_batch(7)
+    client.force_login(officer)
+    secrets = {p.id_number for p in people} | {str(p.mobile) for p in people}
+    secrets |= {p.name_normalized for p in people}
+    for column in ("2", "4", "5"):  # name, identity number, mobile
+        pages = walk(client, BENEFICIARIES, {"o": column})
+        assert sorted(pk for page in pages for pk in page) == sorted(p.pk for p in people)
+        response = client.get(BENEFICIARIES, {"o": column})
+        nxt = link(response, "next")
+        assert nxt and "cursor=" not in nxt
+    # The default order (registration date, id) still seeks.
+    assert "cursor=" in link(client.get(BENEFICIARIES), "next")
+    assert not any(s and s in link(client.get(BENEFICIARIES), "next") for s in secrets)
+
+
+@pytest.mark.parametrize("url", [BENEFICIARIES, REQUESTS])
+def test_an_absurd_page_number_or_cursor_is_refused_without_a_500(client, officer, url):
+    client.force_login(officer)
+    for params in (
+        {"p": "99999999999999999999999"},
+        {"p": "99999999999999999999999", "q": "x"},
+        {"cursor": "a0000." + "AAAA"},
+    ):
+        assert client.get(url, params).status_code in (200, 302)
+
+
+def test_a_cursor_with_a_nul_byte_is_ignored():
+    import base64
+    import json
+
+    from config.pagination import _fingerprint, decode_cursor, keyset_fields
+    from requests_app.models import SupportRequest
+
+    keyset = keyset_fields(SupportRequest, ["reference", "id"])
+    body = base64.urlsafe_b64encode(json.dumps(["R\x00", 1]).encode()).decode().rstrip("=")
+    assert decode_cursor(f"a{_fingerprint(keyset)}.{body}", keyset) is None
