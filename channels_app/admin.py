@@ -470,6 +470,7 @@ class InteractionAdmin(ExportMixin, SimpleHistoryAdmin):
     ]
     # What was said, and who said it when not registered, only for those who may see it.
     export_sensitive_fields = ["summary", "contact_name", "contact_detail"]
+    export_access_log_path = "beneficiary_id"
     change_form_template = "admin/channels_app/interaction/change_form.html"
     change_list_template = "admin/channels_app/interaction/change_list.html"
     readonly_fields = [

@@ -276,6 +276,7 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
         "closed_at",
     ]
     export_sensitive_fields = ["need", "amount_requested"]
+    export_access_log_path = "beneficiary_id"
 
     class Media:
         css = {"all": ["requests_app/admin.css"]}
@@ -863,6 +864,7 @@ class StatusChangeAdmin(ExportMixin, admin.ModelAdmin):
     ]
     # The note typed with a move often explains the person's situation.
     export_sensitive_fields = ["note"]
+    export_access_log_path = "support_request__beneficiary_id"
     list_select_related = ["support_request", "actor"]
     list_filter = ["to_status"]
     show_full_result_count = False

@@ -137,6 +137,7 @@ class CommitteeVoteAdmin(ExportMixin, _ReadOnly, admin.ModelAdmin):
     # A member's reasons and conflict-of-interest statement talk about the applicant
     # (and about the member): only for those who may see sensitive data.
     export_sensitive_fields = ["reason", "conflict_statement"]
+    export_access_log_path = "support_request__beneficiary_id"
 
 
 @admin.register(Decision)
@@ -175,3 +176,4 @@ class DecisionAdmin(ExportMixin, _ReadOnly, admin.ModelAdmin):
     ]
     # The decision's reason is about the applicant's situation.
     export_sensitive_fields = ["reason"]
+    export_access_log_path = "support_request__beneficiary_id"

@@ -85,6 +85,7 @@ class ServiceDeliveryAdmin(ExportMixin, admin.ModelAdmin):
         "reference",
     ]
     export_sensitive_fields = ["iban"]
+    export_access_log_path = "support_request__beneficiary_id"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

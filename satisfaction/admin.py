@@ -339,6 +339,7 @@ class FeedbackAdmin(ExportMixin, admin.ModelAdmin):
         "replied_at",
     ]
     export_sensitive_fields = ["message", "name", "mobile", "email", "reply"]
+    export_access_log_path = "support_request__beneficiary_id"
     readonly_fields = [
         "tracking_code",
         "kind",

@@ -223,6 +223,11 @@ def test_committee_votes_keep_reasons_and_conflicts_for_those_who_may_see_them(
     assert row["إفصاح تعارض المصالح"] == "لا تربطني بالمتقدم قرابة"
     assert row["المبلغ الموصى به (ريال)"] == 1500  # a number in Excel, not text
     assert [log.included_sensitive for log in ExportLog.objects.order_by("id")] == [False, True]
+    # Only the manager's export (with the reasons) is in the person's access log.
+    logged = AccessLog.objects.filter(
+        beneficiary=vote.support_request.beneficiary, action=AccessLog.Action.EXPORT
+    )
+    assert [entry.user for entry in logged] == [manager]
 
 
 def test_status_changes_hide_their_note_without_the_permission(client, auditor, manager):
@@ -397,3 +402,37 @@ def test_an_export_is_a_fixed_number_of_queries(
             add_rows()
         many = _queries_for(client, model, fmt, django_assert_max_num_queries)
         assert many == one, (model, one, many)
+
+
+def _reaches_a_person(model) -> bool:
+    from beneficiaries.models import Beneficiary
+
+    for field in model._meta.get_fields():
+        if getattr(field, "related_model", None) is Beneficiary and field.many_to_one:
+            return True
+        if field.name == "support_request" and (field.many_to_one or field.one_to_one):
+            return True
+    return False
+
+
+# Lists with sensitive columns about a person that still leave no access-log line, and why.
+NO_ACCESS_LOG = {
+    "channels_app.notification": "reaches its person through a generic relation",
+}
+
+
+def test_every_export_of_sensitive_columns_about_a_person_is_in_their_access_log():
+    """POL-7.4: whoever takes a person's sensitive data away in a file is in that person's
+    access log, on every list, as on the registry's own export (which logs in its own
+    ``export_logged``)."""
+    missing = [
+        _label(model)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ExportMixin)
+        and model_admin.export_sensitive_fields
+        and _reaches_a_person(model)
+        and not model_admin.export_access_log_path
+        and type(model_admin).export_logged is ExportMixin.export_logged
+        and _label(model) not in NO_ACCESS_LOG
+    ]
+    assert missing == []
