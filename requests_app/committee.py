@@ -138,7 +138,9 @@ def review_queue_for(user, committees: list[Committee] | None = None) -> QuerySe
 # -- the queue's pages: keyset ("seek") pagination ---------------------------------------
 # A page starts after (or ends before) a position in the queue's order, so a deep page
 # costs what the first one does: no OFFSET that reads and throws away the rows before it.
-# The order (due date, id) is unique and matches the index request_committee_queue.
+# The order (due date, id) is unique and matches the index request_committee_queue; the
+# seek itself is the back-office lists' (config.pagination.seek_rows), only the link's
+# position is the queue's own short form.
 
 QUEUE_ORDER = ("decision_due_at", "id")
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -159,25 +161,6 @@ def queue_cursor_parse(value) -> tuple[datetime.datetime, int] | None:
     except (TypeError, ValueError, OverflowError):
         return None
     return (due_at, pk) if pk > 0 else None
-
-
-def queue_after(queryset: QuerySet, position) -> QuerySet:
-    """The rows after a position, in the queue's order. The redundant ``>=`` bounds the index
-    scan on both databases (the OR alone would not)."""
-    due_at, pk = position
-    return queryset.filter(
-        Q(decision_due_at__gt=due_at) | Q(decision_due_at=due_at, pk__gt=pk),
-        decision_due_at__gte=due_at,
-    ).order_by(*QUEUE_ORDER)
-
-
-def queue_before(queryset: QuerySet, position) -> QuerySet:
-    """The rows before a position, nearest first (the page reverses them)."""
-    due_at, pk = position
-    return queryset.filter(
-        Q(decision_due_at__lt=due_at) | Q(decision_due_at=due_at, pk__lt=pk),
-        decision_due_at__lte=due_at,
-    ).order_by(*(f"-{field}" for field in QUEUE_ORDER))
 
 
 def can_review(user, support_request: SupportRequest) -> bool:

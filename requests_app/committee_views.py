@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from beneficiaries.models import AccessLog, BeneficiaryDocument
 from beneficiaries.selectors import can_see_sensitive_data
 from beneficiaries.services import access_log_record
+from config.pagination import keyset_fields, offset_rows, seek_rows
 
 from . import committee as committee_service
 from .filters import CommitteeQueueFilter
@@ -138,18 +139,17 @@ def _cursor(row) -> str:
 def _keyset_page(rows_qs, *, after, before) -> tuple[list, bool, bool]:
     """(rows, has_previous, has_next): one query of PER_PAGE + 1 rows; the extra row says
     whether there is a page beyond."""
+    keyset = keyset_fields(SupportRequest, committee_service.QUEUE_ORDER)
     if before is not None:
-        rows = list(committee_service.queue_before(rows_qs, before)[: PER_PAGE + 1])
-        if len(rows) > PER_PAGE:
-            return rows[:PER_PAGE][::-1], True, True
+        rows, more = seek_rows(rows_qs, keyset, "before", list(before), PER_PAGE)
         if len(rows) == PER_PAGE:
-            return rows[::-1], False, True
+            return rows, more, True
         # Back at the start with a short page: show the full first page instead.
-        after = None
     elif after is not None:
-        rows_qs = committee_service.queue_after(rows_qs, after)
-    rows = list(rows_qs[: PER_PAGE + 1])
-    return rows[:PER_PAGE], after is not None, len(rows) > PER_PAGE
+        rows, more = seek_rows(rows_qs, keyset, "after", list(after), PER_PAGE)
+        return rows, True, more
+    rows, more = offset_rows(rows_qs, 0, PER_PAGE)
+    return rows, False, more
 
 
 def _legacy_page_redirect(rows_qs, page: int, query: str):
