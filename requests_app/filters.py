@@ -3,37 +3,20 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Region
 from channels_app.models import Channel
+from config.fast_forms import use_fast_widgets
 
 from .models import CommitteeMeeting, CommitteeVote, Program
 from .selectors import due_within_q, overdue_q
 
 
-class PlainSelect(forms.Select):
-    """The same ``<select>`` as Django's, written in Python: the template renderer costs a
-    template per option, and the queue's filters have some fifty (issue 11)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
-        )
+@use_fast_widgets
+class QueueFilterForm(forms.Form):
+    """The queue's filter form, its <select>s drawn by config.fast_forms (the template
+    renderer costs a template per option, and the queue's filters have some fifty)."""
 
 
 class CommitteeQueueFilter(django_filters.FilterSet):
@@ -44,7 +27,7 @@ class CommitteeQueueFilter(django_filters.FilterSet):
     and channels to name the rows without joining their tables (issue 11)."""
 
     program = django_filters.ChoiceFilter(
-        widget=PlainSelect, label=_("Program"), field_name="program", empty_label=_("All programs")
+        label=_("Program"), field_name="program", empty_label=_("All programs")
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
@@ -57,28 +40,28 @@ class CommitteeQueueFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 365, "inputmode": "numeric"}),
     )
     voted = django_filters.ChoiceFilter(
-        widget=PlainSelect,
         label=_("My vote"),
         choices=[("yes", _("Voted")), ("no", _("Not voted yet"))],
         method="filter_voted",
         empty_label=_("All"),
     )
     meeting = django_filters.ChoiceFilter(
-        widget=PlainSelect,
         label=_("On the agenda of"),
         field_name="committee_meetings",
         empty_label=_("Any meeting or none"),
     )
     region = django_filters.ChoiceFilter(
-        widget=PlainSelect,
         label=_("Region"),
         field_name="beneficiary__region",
         choices=Region.choices,
         empty_label=_("All regions"),
     )
     channel = django_filters.ChoiceFilter(
-        widget=PlainSelect, label=_("Channel"), field_name="channel", empty_label=_("All channels")
+        label=_("Channel"), field_name="channel", empty_label=_("All channels")
     )
+
+    class Meta:
+        form = QueueFilterForm
 
     def __init__(self, *args, user=None, committees=(), **kwargs):
         super().__init__(*args, **kwargs)
