@@ -42,16 +42,21 @@ class DashboardFilters:
     def narrowed(self) -> bool:
         return self.program is not None or self.channel is not None or bool(self.region)
 
+    def request_q(self, via: str = "") -> Q:
+        """Program, channel and region as a condition on the request; ``via`` is the path
+        to it from another model (e.g. "support_request__"), so they become joins there."""
+        condition = Q()
+        if self.program is not None:
+            condition &= Q(**{f"{via}program": self.program})
+        if self.channel is not None:
+            condition &= Q(**{f"{via}channel": self.channel})
+        if self.region:
+            condition &= Q(**{f"{via}beneficiary__region": self.region})
+        return condition
+
     def requests(self):
         """Support requests matching program, channel and region (not the period)."""
-        queryset = SupportRequest.objects.all()
-        if self.program is not None:
-            queryset = queryset.filter(program=self.program)
-        if self.channel is not None:
-            queryset = queryset.filter(channel=self.channel)
-        if self.region:
-            queryset = queryset.filter(beneficiary__region=self.region)
-        return queryset
+        return SupportRequest.objects.filter(self.request_q())
 
     def as_dict(self) -> dict:
         data = self.period.as_filters()
@@ -106,12 +111,7 @@ def _delivered_per_month(filters: DashboardFilters) -> dict:
         to_status=Status.DELIVERED, created_at__gte=period.start, created_at__lt=period.end
     )
     # The filters as joins on the request (no IN-subquery over every request).
-    if filters.program is not None:
-        changes = changes.filter(support_request__program=filters.program)
-    if filters.channel is not None:
-        changes = changes.filter(support_request__channel=filters.channel)
-    if filters.region:
-        changes = changes.filter(support_request__beneficiary__region=filters.region)
+    changes = changes.filter(filters.request_q("support_request__"))
     aggregates = {
         f"m{i}": Count("pk", filter=Q(created_at__gte=lo, created_at__lt=hi))
         for i, (lo, hi) in enumerate(period.boundaries())
