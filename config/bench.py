@@ -284,6 +284,18 @@ def context() -> dict:
     }
 
 
+def _why(response) -> str:
+    """The first error message a page showed (a form refused), so an unexpected status in
+    the table says what went wrong, not only its number."""
+    import re
+
+    text = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+    found = re.search(r'class="(?:errorlist|error-summary)[^"]*".*?<li[^>]*>(.*?)</li>', text, re.S)
+    if not found:
+        return ""
+    return ": " + " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split())[:120]
+
+
 def measure_in_process(scenario: Scenario, ctx: dict, iterations: int, warmup: int = 3) -> Result:
     from django.contrib.auth import get_user_model
 
@@ -328,7 +340,7 @@ def measure_in_process(scenario: Scenario, ctx: dict, iterations: int, warmup: i
         result.queries = len(captured.captured_queries)
         result.status = response.status_code
         if response.status_code not in scenario.expect:
-            result.error = f"HTTP {response.status_code}"
+            result.error = f"HTTP {response.status_code}{_why(response)}"
             return result
         for i in range(iterations):
             data = ready(warmup + 1 + i)
@@ -336,7 +348,7 @@ def measure_in_process(scenario: Scenario, ctx: dict, iterations: int, warmup: i
             response = send(warmup + 1 + i, data)
             result.samples_ms.append((time.perf_counter() - started) * 1000)
             if response.status_code not in scenario.expect:
-                result.error = f"HTTP {response.status_code} (iteration {i + 1})"
+                result.error = f"HTTP {response.status_code} (iteration {i + 1}){_why(response)}"
                 return result
     except Exception as exc:  # a page that fails is reported, not fatal
         result.error = f"{type(exc).__name__}: {exc}"

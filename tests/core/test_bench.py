@@ -85,3 +85,16 @@ def test_small_lists_are_counted_exactly():
 @pytest.mark.postgres
 def test_the_planner_estimates_without_counting():
     assert planner_estimate(Beneficiary.objects.all()) is not None
+
+
+def test_an_unexpected_status_in_the_table_says_what_the_page_said():
+    from django.http import HttpResponse
+
+    from config.bench import _why
+
+    page = HttpResponse(
+        '<div class="error-summary" role="alert"><h2>Please correct</h2><ul>'
+        "<li>We could <b>not</b> accept\n this application</li></ul></div>"
+    )
+    assert _why(page) == ": We could not accept this application"
+    assert _why(HttpResponse("<p>fine</p>")) == ""
