@@ -3,14 +3,18 @@ awaiting a decision with the clock running, so the list and its count read only 
 
 from django.db import migrations, models
 
+from config.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY on PostgreSQL: a live table keeps taking writes.
+    atomic = False
     dependencies = [
         ("requests_app", "0007_committee_queue_index"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="supportrequest",
             index=models.Index(
                 condition=models.Q(

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from config.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY on PostgreSQL: a live table keeps taking writes.
+    atomic = False
 
     dependencies = [
         ('beneficiaries', '0004_privacy'),
@@ -14,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='supportrequest',
             index=models.Index(fields=['beneficiary', 'decision_due_at', 'id'], name='request_person_due'),
         ),
