@@ -191,6 +191,8 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (favicon.ico), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     # Uploaded documents are private (DESIGN.md): never under STATIC or a public MEDIA_URL;
     # they are served by permission-checked views only.

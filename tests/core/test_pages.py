@@ -72,3 +72,10 @@ def test_static_stylesheet_uses_logical_properties_only():
         "text-align: right",
     ):
         assert physical not in css
+
+
+def test_the_site_has_a_favicon_at_its_root(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # ICO header
