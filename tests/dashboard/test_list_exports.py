@@ -436,3 +436,14 @@ def test_every_export_of_sensitive_columns_about_a_person_is_in_their_access_log
         and _label(model) not in NO_ACCESS_LOG
     ]
     assert missing == []
+
+
+def test_the_export_log_masks_long_numbers_in_the_search_and_drops_paging():
+    from config.dashboard.exports import logged_filters
+
+    assert logged_filters(
+        {"q": "1012345678", "region": "riyadh", "o": "2", "p": "3", "cursor": "a1.x"}
+    ) == {"q": "••••••••78", "region": "riyadh"}
+    assert logged_filters({"q": "0501234567 أحمد"}) == {"q": "••••••••67 أحمد"}
+    assert logged_filters({"q": "١٠١٢٣٤٥٦٧٨"}) == {"q": "••••••••٧٨"}
+    assert logged_filters({"q": "M0000123"}) == {"q": "M0000123"}  # a file number stays
