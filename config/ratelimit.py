@@ -135,6 +135,30 @@ class CountingDatabaseCache(DatabaseCache):
                     [connection.ops.adapt_datetimefield_value(now)],
                 )
 
+    def _cull(self, db, cursor, now, num):
+        """Past ``MAX_ENTRIES``: expired counters first, then those whose window ends
+        soonest. Django's cull deletes a third of the table in the order of the keys —
+        live counters of whatever addresses sort first, which an attacker filling the
+        table could aim at."""
+        if self._cull_frequency == 0:
+            return super()._cull(db, cursor, now, num)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        expires = connection.ops.quote_name("expires")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {expires} < %s",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
+        remaining = num - cursor.rowcount
+        if remaining > self._max_entries:
+            cursor.execute(
+                f"SELECT {expires} FROM {table} ORDER BY {expires} LIMIT 1 OFFSET %s",
+                [remaining // self._cull_frequency],
+            )
+            row = cursor.fetchone()
+            if row:
+                cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", [row[0]])
+
 
 def _networks():
     networks = []
@@ -176,6 +200,21 @@ def client_ip(request) -> str:
     return remote
 
 
+def limit_address(address: str) -> str:
+    """Whom a rate limit counts: an IPv4 address, or an IPv6 address's /64 network — one
+    subscriber line or phone is given a whole /64, so counting single IPv6 addresses
+    would give anyone 2**64 fresh counters."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    if ip.version == 6:
+        return str(ip.ipv4_mapped)
+    return str(ip)
+
+
 def limit_for(scope: str) -> tuple[int, int]:
     limits = getattr(settings, "MUSTAFID_RATELIMITS", {}) or {}
     count, seconds = limits.get(scope, DEFAULT_LIMIT)
@@ -196,7 +235,7 @@ def rate_limited(request, scope: str, *, increment: bool = True) -> bool:
     through and a warning logged: a broken counter must not lock applicants out."""
     count, seconds = limit_for(scope)
     window = int(time.time() // seconds)
-    key = f"rl:{scope}:{client_ip(request)}:{window}"
+    key = f"rl:{scope}:{limit_address(client_ip(request))}:{window}"
     cache = _cache()
     try:
         if not increment:

@@ -135,3 +135,31 @@ def test_expired_counters_are_pruned_every_so_often():
         cursor.execute(f"SELECT cache_key FROM {table}")
         keys = [row[0] for row in cursor.fetchall()]
     assert len(keys) == 1 and keys[0].endswith("new")
+
+
+def test_a_full_counter_table_forgets_the_counters_that_end_soonest_not_by_key():
+    cache = caches["ratelimit"]
+    cache.clear()
+    max_entries = cache._max_entries
+    cache._max_entries = 4
+    try:
+        # "a…" keys sort first (Django's cull would drop them) but live longest.
+        for name, seconds in [("a1", 3000), ("a2", 3000), ("z1", 10), ("z2", 20), ("z3", 3000)]:
+            cache.hit(name, seconds)
+        cache._hits = cache._cull_every - 1
+        cache.hit("a3", 3000)
+    finally:
+        cache._max_entries = max_entries
+    assert cache.get("a1") == 1 and cache.get("a2") == 1 and cache.get("a3") == 1
+    assert cache.get("z1") is None
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network():
+    from config.ratelimit import limit_address
+
+    assert limit_address("2001:db8:1:2:aaaa::1") == limit_address("2001:db8:1:2:ffff::9")
+    assert limit_address("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert limit_address("2001:db8:1:3::1") != limit_address("2001:db8:1:2::1")
+    assert limit_address("::ffff:192.0.2.7") == "192.0.2.7"
+    assert limit_address("192.0.2.7") == "192.0.2.7"
+    assert limit_address("") == ""
