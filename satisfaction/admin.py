@@ -33,7 +33,15 @@ from .models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from .services import feedback_assign, feedback_close, feedback_reply, survey_new_version
+from .services import (
+    SatisfactionError,
+    feedback_assign,
+    feedback_clean,
+    feedback_close,
+    feedback_reply,
+    feedback_submit,
+    survey_new_version,
+)
 
 
 class SurveyQuestionInline(admin.TabularInline):
@@ -293,6 +301,71 @@ class FeedbackAdminForm(forms.ModelForm):
         return data
 
 
+class FeedbackRecordForm(forms.ModelForm):
+    """An officer records a message that came by phone, in person, by letter or on
+    social media (POLICY: the association's channels), with the same checks and the same
+    tracking code and acknowledgement as one sent through the public form."""
+
+    channel = forms.ModelChoiceField(
+        label=_("received through"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("How the message reached the association."),
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=Feedback.Kind.choices)
+    message = forms.CharField(
+        label=_("message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the sender said, in their words as far as possible."),
+    )
+    name = forms.CharField(label=_("name"), required=False, max_length=200)
+    mobile = forms.CharField(
+        label=_("mobile"),
+        required=False,
+        max_length=20,
+        help_text=_("The tracking code and the reply are sent here by SMS."),
+    )
+    email = forms.CharField(label=_("e-mail"), required=False, max_length=254)
+    request_reference = forms.CharField(label=_("request reference"), required=False)
+
+    class Meta:
+        model = Feedback
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        from channels_app.models import Channel
+
+        super().__init__(*args, **kwargs)
+        channels = Channel.objects.filter(is_active=True).exclude(code="website")
+        self.fields["channel"].queryset = channels.order_by("sort_order", "id")
+        self.fields["channel"].initial = channels.filter(code="phone").first()
+
+    def clean(self):
+        data = super().clean()
+        channel = data.get("channel")
+        if channel is None or "kind" not in data or "message" not in data:
+            return data
+        try:
+            feedback_clean(
+                kind=data["kind"],
+                message=data["message"],
+                name=data.get("name", ""),
+                mobile=data.get("mobile", ""),
+                email=data.get("email", ""),
+                request_reference=data.get("request_reference", ""),
+                channel_code=channel.code,
+            )
+        except SatisfactionError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+    def _post_clean(self):
+        # The row is made by feedback_submit (tracking code, due date, acknowledgement),
+        # not from this form's instance: the service's checks above are the validation.
+        pass
+
+
 class OpenFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"
@@ -393,13 +466,43 @@ class FeedbackAdmin(ExportMixin, admin.ModelAdmin):
         url = reverse("admin:requests_app_supportrequest_change", args=[obj.support_request_id])
         return format_html('<a href="{}">{}</a>', url, obj.support_request)
 
-    def has_add_permission(self, request):
-        return False
+    add_fieldsets = [
+        (None, {"fields": ["channel", "kind", "message"]}),
+        (_("The sender"), {"fields": ["name", "mobile", "email", "request_reference"]}),
+    ]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = FeedbackRecordForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
     def save_model(self, request, obj, form, change):
+        if not change:
+            data = form.cleaned_data
+            feedback = feedback_submit(
+                kind=data["kind"],
+                message=data["message"],
+                name=data.get("name", ""),
+                mobile=data.get("mobile", ""),
+                email=data.get("email", ""),
+                request_reference=data.get("request_reference", ""),
+                channel_code=data["channel"].code,
+                language="ar",  # the sender's acknowledgement; Arabic first
+                actor=request.user,
+            )
+            # The admin's message, log entry and redirect name the stored message.
+            obj.__dict__.update(feedback.__dict__)
+            return
         data = form.cleaned_data
         original = Feedback.objects.get(pk=obj.pk)
         try:

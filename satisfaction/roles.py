@@ -6,6 +6,7 @@ GRANTS = {
         "satisfaction.view_survey",
         "satisfaction.view_surveyinvitation",
         "satisfaction.view_feedback",
+        "satisfaction.add_feedback",
         "satisfaction.change_feedback",
     ],
     "manager": [
@@ -20,6 +21,7 @@ GRANTS = {
         "satisfaction.view_surveyresponse",
         "satisfaction.view_surveyanswer",
         "satisfaction.view_feedback",
+        "satisfaction.add_feedback",
         "satisfaction.change_feedback",
     ],
 }

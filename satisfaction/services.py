@@ -320,7 +320,7 @@ def clean_tracking_code(value: str) -> str:
     return code
 
 
-def feedback_submit(
+def feedback_clean(
     *,
     kind: str,
     message: str,
@@ -329,11 +329,9 @@ def feedback_submit(
     email: str = "",
     request_reference: str = "",
     channel_code: str = "website",
-    language: str = "ar",
-    actor=None,
-) -> Feedback:
-    """Receive a complaint, suggestion, thanks or inquiry and send its tracking code.
-    Raises ``SatisfactionError`` with field errors and saves nothing on bad input."""
+) -> dict:
+    """A message's fields checked and normalised, as ``feedback_submit`` stores them.
+    Raises ``SatisfactionError`` with field errors (in the active language)."""
     from channels_app.models import Channel
     from requests_app.models import SupportRequest
     from requests_app.reference import clean_reference
@@ -380,20 +378,50 @@ def feedback_submit(
         errors["channel"] = _("Choose how the message was received.")
     if errors:
         raise SatisfactionError(errors)
+    return {
+        "kind": kind,
+        "message": message,
+        "name": name,
+        "mobile": mobile,
+        "email": email,
+        "request_reference": reference,
+        "support_request": support_request,
+        "channel": channel,
+    }
+
+
+def feedback_submit(
+    *,
+    kind: str,
+    message: str,
+    name: str = "",
+    mobile: str = "",
+    email: str = "",
+    request_reference: str = "",
+    channel_code: str = "website",
+    language: str = "ar",
+    actor=None,
+) -> Feedback:
+    """Receive a complaint, suggestion, thanks or inquiry — from the public form, or
+    recorded by an officer when it came by phone, in person or by letter — and send its
+    tracking code. Raises ``SatisfactionError`` with field errors and saves nothing on bad
+    input."""
+    fields = feedback_clean(
+        kind=kind,
+        message=message,
+        name=name,
+        mobile=mobile,
+        email=email,
+        request_reference=request_reference,
+        channel_code=channel_code,
+    )
     now = timezone.now()
     for _attempt in range(10):
         try:
             with transaction.atomic():
                 feedback = Feedback.objects.create(
                     tracking_code=new_tracking_code(),
-                    kind=kind,
-                    message=message,
-                    name=name,
-                    mobile=mobile,
-                    email=email,
-                    request_reference=reference,
-                    support_request=support_request,
-                    channel=channel,
+                    **fields,
                     language=language if language in ("ar", "en") else "ar",
                     created_at=now,
                     due_on=add_working_days(timezone.localdate(now), FEEDBACK_WORKING_DAYS),

@@ -59,3 +59,58 @@ def test_back_office_lists_open_for_a_manager(client, manager, url):
     SurveyInvitationFactory()
     client.force_login(manager)
     assert client.get(url).status_code == 200
+
+
+def test_an_officer_records_a_complaint_received_by_phone(client, officer):
+    from channels_app.models import Channel
+
+    client.force_login(officer)
+    page = client.get("/admin/satisfaction/feedback/add/")
+    assert page.status_code == 200
+    assert "website" not in [
+        c.code for c in page.context["adminform"].form.fields["channel"].queryset
+    ]
+    phone = Channel.objects.get(code="phone")
+    response = client.post(
+        "/admin/satisfaction/feedback/add/",
+        {
+            "channel": phone.pk,
+            "kind": "complaint",
+            "message": "اتصلت ولم يرد أحد على طلبي",
+            "name": "فاطمة",
+            "mobile": "0501234567",
+        },
+    )
+    assert response.status_code == 302
+    feedback = Feedback.objects.get()
+    assert response["Location"].endswith(f"/admin/satisfaction/feedback/{feedback.pk}/change/") or (
+        response["Location"].endswith("/admin/satisfaction/feedback/")
+    )
+    assert feedback.channel == phone and feedback.kind == "complaint"
+    assert feedback.mobile == "+966501234567" and feedback.status == Feedback.Status.NEW
+    assert feedback.tracking_code and feedback.due_on
+
+
+def test_a_wrong_mobile_is_refused_in_arabic_and_the_message_kept(client, officer):
+    from channels_app.models import Channel
+
+    client.force_login(officer)
+    response = client.post(
+        "/admin/satisfaction/feedback/add/",
+        {
+            "channel": Channel.objects.get(code="phone").pk,
+            "kind": "complaint",
+            "message": "رسالة طويلة كتبها الموظف أثناء المكالمة",
+            "mobile": "12345",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "رسالة طويلة كتبها الموظف أثناء المكالمة" in html
+    assert response.context["adminform"].form.errors["mobile"]
+    assert not Feedback.objects.exists()
+
+
+def test_the_auditor_cannot_record_messages(client, auditor):
+    client.force_login(auditor)
+    assert client.get("/admin/satisfaction/feedback/add/").status_code == 403
