@@ -1,4 +1,5 @@
-"""Django's own strings that its Arabic catalogue does not translate yet (Django 6.1).
+"""Django's own strings that its Arabic catalogue does not translate yet (Django 6.1),
+and a few it translates in words we replace.
 
 Staff see them on every admin list: the actions bar's "- Select an option -" and "Run"
 button, the filter and search landmarks, the pager. Listed here so ``makemessages``
@@ -40,4 +41,8 @@ DJANGO_STRINGS = [
         "the following related items will be deleted:"
     ),
     ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects.", "count"),
+    # Translated by Django, worded here as Saudi staff expect: its "Log in" is «ادخل»
+    # ("enter!") on the sign-in buttons; ours is «تسجيل الدخول».
+    _("Log in"),
+    _("Log in again"),
 ]

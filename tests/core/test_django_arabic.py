@@ -24,3 +24,9 @@ def test_english_keeps_django_wording(client, officer):
     client.cookies["django_language"] = "en"
     html = client.get("/admin/beneficiaries/beneficiary/").content.decode()
     assert ">Run<" in html and "- Select an option -" in html
+
+
+def test_the_sign_in_buttons_say_tasjil_al_dukhul(client):
+    html = client.get("/admin/login/").content.decode()
+    assert "تسجيل الدخول" in html and 'value="ادخل"' not in html
+    assert "تسجيل الدخول" in client.get("/committee/login/").content.decode()
