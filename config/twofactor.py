@@ -48,10 +48,11 @@ OPEN_PATHS = (
 )
 
 
-def two_factor_required(user) -> bool:
-    from policies.selectors import association_profile
+def two_factor_required(user, request=None) -> bool:
+    from policies.selectors import association_profile, request_association_profile
 
-    return bool(association_profile().require_two_factor and user.has_perm(SENSITIVE_PERMISSION))
+    profile = request_association_profile(request) if request else association_profile()
+    return bool(profile.require_two_factor and user.has_perm(SENSITIVE_PERMISSION))
 
 
 def has_device(user) -> bool:
@@ -86,7 +87,7 @@ class TwoFactorMiddleware:
         )
         if session["mustafid_2fa_device"]:
             return reverse("two-factor-verify") + query
-        if two_factor_required(user):
+        if two_factor_required(user, request):
             return reverse("two-factor-setup") + query
         return None
 
@@ -183,7 +184,7 @@ def two_factor_setup(request):
             form=form,
             qr=mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - made here, no input
             secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            required=two_factor_required(request.user),
+            required=two_factor_required(request.user, request),
         ),
     )
 
