@@ -17,40 +17,54 @@ from django.contrib.auth.models import Permission
 from django.db.models import CharField, Value
 
 
-def prefetch_permissions(user_obj) -> None:
+def prefetch_permissions(user_obj, *, totp_device_pk=None) -> bool | None:
     """Fill ModelBackend's two permission caches on ``user_obj`` with one query, when
-    ModelBackend would read them (an active, signed-in user; no object permission)."""
+    ModelBackend would read them (an active, signed-in user; no object permission).
+
+    With ``totp_device_pk`` (the authenticator a session was verified with), the same
+    query also says whether that device is still this member's and confirmed: the check
+    django-otp's middleware makes on every request, without a query of its own
+    (config/twofactor.OTPMiddleware). Returns that answer, or None when nothing was read
+    (the caches were already there, or the user is inactive or anonymous)."""
     if (
         not user_obj.is_active
         or user_obj.is_anonymous
         or hasattr(user_obj, "_user_perm_cache")
         or hasattr(user_obj, "_group_perm_cache")
     ):
-        return
+        return None
     columns = ("content_type__app_label", "codename")
+
+    def tagged(queryset, tag, fields=columns):
+        return queryset.values_list(*fields, Value(tag, output_field=CharField())).order_by()
+
     if user_obj.is_superuser:
         # ModelBackend gives a superuser every permission, from both sources.
-        perms = {f"{app}.{code}" for app, code in Permission.objects.values_list(*columns)}
-        user_obj._user_perm_cache = perms
-        user_obj._group_perm_cache = set(perms)
-        return
-    rows = (
-        Permission.objects.filter(user=user_obj)
-        .values_list(*columns, Value("user", output_field=CharField()))
-        .order_by()
-        .union(
-            Permission.objects.filter(group__user=user_obj)
-            .values_list(*columns, Value("group", output_field=CharField()))
-            .order_by(),
-            all=True,
+        parts = [tagged(Permission.objects.all(), "all")]
+    else:
+        parts = [
+            tagged(Permission.objects.filter(user=user_obj), "user"),
+            tagged(Permission.objects.filter(group__user=user_obj), "group"),
+        ]
+    if totp_device_pk is not None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(pk=totp_device_pk, user=user_obj, confirmed=True)
+        blank = Value("", output_field=CharField())
+        parts.append(
+            device.annotate(a=blank, b=blank).values_list("a", "b", Value("device")).order_by()
         )
-        .order_by()
-    )
-    found = {"user": set(), "group": set()}
+    rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
+    found = {"user": set(), "group": set(), "all": set(), "device": set()}
     for app_label, codename, source in rows:
         found[source].add(f"{app_label}.{codename}")
-    user_obj._user_perm_cache = found["user"]
-    user_obj._group_perm_cache = found["group"]
+    if user_obj.is_superuser:
+        user_obj._user_perm_cache = found["all"]
+        user_obj._group_perm_cache = set(found["all"])
+    else:
+        user_obj._user_perm_cache = found["user"]
+        user_obj._group_perm_cache = found["group"]
+    return bool(found["device"]) if totp_device_pk is not None else None
 
 
 class PermissionsPrefetchBackend:

@@ -129,24 +129,80 @@ def test_a_staff_page_costs_three_queries_and_one_profile_read_before_its_own(
     assert len(profile_reads) == 1
 
 
+def _signed_in_with(client, user, device_id):
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_id
+    session.save()
+
+
 @pytest.mark.urls("tests.core.fixed_cost_urls")
-def test_a_member_signed_in_with_an_authenticator_pays_one_more_query(
+def test_a_member_signed_in_with_an_authenticator_pays_no_query_more(
     client, manager, profile_reads, django_assert_max_num_queries
 ):
     device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
-    client.force_login(manager)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    _signed_in_with(client, manager, device.persistent_id)
     assert client.get("/staff-probe/admin/").status_code == 200
     profile_reads.clear()
-    # django-otp reads the device on every request, so a removed authenticator ends
-    # access at once (below).
-    with django_assert_max_num_queries(4):
-        assert client.get("/staff-probe/admin/").status_code == 200
+    # django-otp's check of the device rides on the permissions query.
+    with django_assert_max_num_queries(3):
+        response = client.get("/staff-probe/admin/")
+    assert response.status_code == 200
+    assert 'href="/dashboard/"' in response.content.decode()  # the manager's permission
     assert len(profile_reads) == 1
 
-    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
-    response = client.get("/staff-probe/admin/")
+
+@pytest.mark.parametrize("revoke", ["unconfirm", "delete", "give away"])
+def test_an_authenticator_taken_away_ends_access_on_the_next_request(
+    client, manager, officer, revoke
+):
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    _signed_in_with(client, manager, device.persistent_id)
+    assert client.get("/admin/beneficiaries/beneficiary/").status_code == 200
+    devices = TOTPDevice.objects.filter(pk=device.pk)
+    if revoke == "unconfirm":
+        devices.update(confirmed=False)
+    elif revoke == "delete":
+        devices.delete()
+    else:
+        devices.update(user=officer)
+    response = client.get("/admin/beneficiaries/beneficiary/")
     assert response.status_code == 302
     assert response["Location"].startswith("/account/two-step/")
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_a_session_naming_another_members_authenticator_is_not_verified(client, manager, officer):
+    theirs = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    _signed_in_with(client, manager, theirs.persistent_id)
+    response = client.get("/admin/beneficiaries/beneficiary/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/two-step/")
+
+
+def test_the_verified_device_is_djangos_device_and_other_kinds_use_django_otp(
+    rf, manager, django_assert_num_queries
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from config.twofactor import OTPMiddleware
+
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    request = rf.get("/admin/")
+    request.session = SessionStore()
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.user = _fresh(manager)
+    OTPMiddleware(lambda r: r)(request)
+    with django_assert_num_queries(1):
+        assert request.user.is_verified()
+        assert request.user.has_perm("dashboard.view_dashboard")
+    assert request.user.get_all_permissions() == _django_answers(manager)[2]
+    assert request.user.otp_device == device
+
+    # A kind of device this check does not know: django-otp's own lookup (it has none).
+    request.session[DEVICE_ID_SESSION_KEY] = "otp_static.staticdevice/1"
+    request.user = _fresh(manager)
+    OTPMiddleware(lambda r: r)(request)
+    assert not request.user.is_verified()
+    assert DEVICE_ID_SESSION_KEY not in request.session
