@@ -206,3 +206,23 @@ def test_the_verified_device_is_djangos_device_and_other_kinds_use_django_otp(
     OTPMiddleware(lambda r: r)(request)
     assert not request.user.is_verified()
     assert DEVICE_ID_SESSION_KEY not in request.session
+
+
+def test_a_superuser_signed_in_with_an_authenticator_keeps_every_permission(
+    rf, django_assert_num_queries
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from config.twofactor import OTPMiddleware
+
+    boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
+    device = TOTPDevice.objects.create(user=boss, name="phone", confirmed=True)
+    request = rf.get("/admin/")
+    request.session = SessionStore()
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.user = _fresh(boss)
+    OTPMiddleware(lambda r: r)(request)
+    expected = _django_answers(boss)[2]
+    with django_assert_num_queries(1):
+        assert request.user.is_verified()
+        assert request.user.get_all_permissions() == expected
