@@ -399,13 +399,13 @@ class DataSubjectRequestAdmin(ExportMixin, SimpleHistoryAdmin):
             language = "en" if language.startswith("en") else "ar"
         # Rendered now, inside the language, so the page's direction follows it.
         with translation.override(language):
-            from policies.selectors import association_profile
+            from policies.selectors import request_association_profile
 
             context = {
                 **self.admin_site.each_context(request),
                 "title": gettext("Record of processing activities"),
                 "opts": self.opts,
-                "association": association_profile(),
+                "association": request_association_profile(request),
                 "activities": privacy.processing_record(language),
                 "retention": privacy.retention_periods(),
                 "page_language": language,

@@ -1,7 +1,7 @@
 """Context every page needs: the association's identity from its editable profile."""
 
-from policies.selectors import association_profile
+from policies.selectors import request_association_profile
 
 
 def association(request):
-    return {"association": association_profile()}
+    return {"association": request_association_profile(request)}

@@ -50,6 +50,17 @@ def association_profile() -> AssociationProfile:
     return profile
 
 
+def request_association_profile(request) -> AssociationProfile:
+    """The profile, read once per request: a staff page asks for it twice (the two-step
+    check in config/twofactor.py and the context processor), and in production each read
+    is a query on the database cache. Kept on the request, so it never outlives it."""
+    try:
+        return request._mustafid_association_profile
+    except AttributeError:
+        profile = request._mustafid_association_profile = association_profile()
+        return profile
+
+
 def forget_association_profile() -> None:
     cache.delete(_PROFILE_CACHE_KEY)
 

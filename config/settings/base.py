@@ -46,7 +46,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, with its device check in the permissions query (config/twofactor.py).
+    "config.twofactor.OTPMiddleware",
     "config.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -132,6 +133,9 @@ LOGIN_URL = "admin:login"
 # office address, is not locked out with them). A success resets the count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Reads a member's permissions (own and groups') in one query for ModelBackend to
+    # answer from; it signs no one in (config/auth.py).
+    "config.auth.PermissionsPrefetchBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("MUSTAFID_LOGIN_FAILURE_LIMIT", default=5)

@@ -1,0 +1,228 @@
+"""What every staff page pays before its own work (issue 11): the session, the user, the
+member's permissions in one query, the association's profile read once, and the
+authenticator when the member has one. The answers stay Django's."""
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+import policies.selectors
+from config.auth import prefetch_permissions
+from config.roles import RELATIONS_OFFICER
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _fresh(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+def _django_answers(user):
+    backend = ModelBackend()
+    user = _fresh(user)
+    return (
+        backend.get_user_permissions(user),
+        backend.get_group_permissions(user),
+        backend.get_all_permissions(user),
+    )
+
+
+def test_a_members_permissions_are_one_query_and_the_same_as_djangos(
+    officer, django_assert_num_queries
+):
+    own = Permission.objects.get(codename="view_dashboard")
+    officer.user_permissions.add(own)
+    expected_user, expected_group, expected_all = _django_answers(officer)
+    assert expected_user == {"dashboard.view_dashboard"} and expected_group
+
+    user = _fresh(officer)
+    with django_assert_num_queries(1):
+        assert user.has_perm("beneficiaries.view_beneficiary")
+        assert user.has_perm("dashboard.view_dashboard")
+        assert not user.has_perm("policies.change_associationprofile")
+        assert user.has_module_perms("beneficiaries")
+        assert user.get_all_permissions() == expected_all
+        assert user.get_user_permissions() == expected_user
+        assert user.get_group_permissions() == expected_group
+
+
+def test_superusers_inactive_and_anonymous_users_get_djangos_answers(roles):
+    boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
+    gone = UserFactory(username="gone", is_staff=True, is_active=False, roles=[RELATIONS_OFFICER])
+    for user in (boss, gone):
+        expected = _django_answers(user)
+        fresh = _fresh(user)
+        assert (
+            fresh.get_user_permissions(),
+            fresh.get_group_permissions(),
+            fresh.get_all_permissions(),
+        ) == expected
+    assert not _fresh(gone).has_perm("beneficiaries.view_beneficiary")
+    assert _fresh(boss).get_all_permissions() == {
+        f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.all()
+    }
+    anonymous = AnonymousUser()
+    prefetch_permissions(anonymous)
+    assert not anonymous.has_perm("beneficiaries.view_beneficiary")
+
+
+def test_object_permissions_are_left_to_django(officer, django_assert_num_queries):
+    user = _fresh(officer)
+    with django_assert_num_queries(0):
+        assert not user.has_perm("beneficiaries.view_beneficiary", obj=object())
+
+
+def test_sign_in_stays_djangos_backend(client, officer):
+    officer.set_password("a long passphrase 1")
+    officer.save()
+    assert (
+        client.post(
+            "/admin/login/", {"username": "officer", "password": "a long passphrase 1"}
+        ).status_code
+        == 302
+    )
+    assert client.session[BACKEND_SESSION_KEY] == MODEL_BACKEND
+    client.logout()
+    client.force_login(officer)
+    assert client.session[BACKEND_SESSION_KEY] == MODEL_BACKEND
+
+
+def test_a_permission_taken_away_ends_on_the_next_request(client, officer):
+    client.force_login(officer)
+    assert client.get("/admin/beneficiaries/beneficiary/").status_code == 200
+    officer.groups.remove(Group.objects.get(name=RELATIONS_OFFICER.group_name))
+    assert client.get("/admin/beneficiaries/beneficiary/").status_code == 403
+
+
+@pytest.fixture
+def profile_reads(monkeypatch):
+    reads = []
+    real = policies.selectors.association_profile
+
+    def counted():
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(policies.selectors, "association_profile", counted)
+    return reads
+
+
+@pytest.mark.urls("tests.core.fixed_cost_urls")
+@pytest.mark.parametrize("path", ["/staff-probe/admin/", "/staff-probe/site/"])
+def test_a_staff_page_costs_three_queries_and_one_profile_read_before_its_own(
+    client, officer, path, profile_reads, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    client.get(path)
+    profile_reads.clear()
+    # The session, the user, the permissions (the header's dashboard link, the two-step
+    # rule); the profile comes from the cache (a query in production: once a page).
+    with django_assert_max_num_queries(3):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert len(profile_reads) == 1
+
+
+def _signed_in_with(client, user, device_id):
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_id
+    session.save()
+
+
+@pytest.mark.urls("tests.core.fixed_cost_urls")
+def test_a_member_signed_in_with_an_authenticator_pays_no_query_more(
+    client, manager, profile_reads, django_assert_max_num_queries
+):
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    _signed_in_with(client, manager, device.persistent_id)
+    assert client.get("/staff-probe/admin/").status_code == 200
+    profile_reads.clear()
+    # django-otp's check of the device rides on the permissions query.
+    with django_assert_max_num_queries(3):
+        response = client.get("/staff-probe/admin/")
+    assert response.status_code == 200
+    assert 'href="/dashboard/"' in response.content.decode()  # the manager's permission
+    assert len(profile_reads) == 1
+
+
+@pytest.mark.parametrize("revoke", ["unconfirm", "delete", "give away"])
+def test_an_authenticator_taken_away_ends_access_on_the_next_request(
+    client, manager, officer, revoke
+):
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    _signed_in_with(client, manager, device.persistent_id)
+    assert client.get("/admin/beneficiaries/beneficiary/").status_code == 200
+    devices = TOTPDevice.objects.filter(pk=device.pk)
+    if revoke == "unconfirm":
+        devices.update(confirmed=False)
+    elif revoke == "delete":
+        devices.delete()
+    else:
+        devices.update(user=officer)
+    response = client.get("/admin/beneficiaries/beneficiary/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/two-step/")
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_a_session_naming_another_members_authenticator_is_not_verified(client, manager, officer):
+    theirs = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    _signed_in_with(client, manager, theirs.persistent_id)
+    response = client.get("/admin/beneficiaries/beneficiary/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/two-step/")
+
+
+def test_the_verified_device_is_djangos_device_and_other_kinds_use_django_otp(
+    rf, manager, django_assert_num_queries
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from config.twofactor import OTPMiddleware
+
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    request = rf.get("/admin/")
+    request.session = SessionStore()
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.user = _fresh(manager)
+    OTPMiddleware(lambda r: r)(request)
+    with django_assert_num_queries(1):
+        assert request.user.is_verified()
+        assert request.user.has_perm("dashboard.view_dashboard")
+    assert request.user.get_all_permissions() == _django_answers(manager)[2]
+    assert request.user.otp_device == device
+
+    # A kind of device this check does not know: django-otp's own lookup (it has none).
+    request.session[DEVICE_ID_SESSION_KEY] = "otp_static.staticdevice/1"
+    request.user = _fresh(manager)
+    OTPMiddleware(lambda r: r)(request)
+    assert not request.user.is_verified()
+    assert DEVICE_ID_SESSION_KEY not in request.session
+
+
+def test_a_superuser_signed_in_with_an_authenticator_keeps_every_permission(
+    rf, django_assert_num_queries
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from config.twofactor import OTPMiddleware
+
+    boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
+    device = TOTPDevice.objects.create(user=boss, name="phone", confirmed=True)
+    request = rf.get("/admin/")
+    request.session = SessionStore()
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.user = _fresh(boss)
+    OTPMiddleware(lambda r: r)(request)
+    expected = _django_answers(boss)[2]
+    with django_assert_num_queries(1):
+        assert request.user.is_verified()
+        assert request.user.get_all_permissions() == expected
