@@ -60,10 +60,12 @@ from django.utils.translation import gettext, ngettext
 from config.fast_forms import fast_renderer
 from config.pagination import (
     CURSOR_VAR,
+    counted_offset_rows,
     decode_cursor,
     encode_cursor,
     keyset_fields,
     offset_rows,
+    search_counts_itself,
     seek_rows,
 )
 
@@ -106,6 +108,7 @@ class FastChangeList(ChangeList):
             raise IncorrectLookupParameters
         self.page_num = max(1, self.page_num)
         has_previous = has_next = False
+        matches = None
         if self.show_all:
             paginator = self.model_admin.get_paginator(request, queryset, per_page)
             result_count = paginator.count
@@ -127,11 +130,18 @@ class FastChangeList(ChangeList):
                     self.page_num = max(1 if not more else 2, self.page_num)
             else:
                 offset = (self.page_num - 1) * per_page
-                rows, has_next = offset_rows(page_queryset, offset, per_page, keys_first)
+                if keys_first and search_counts_itself(queryset):
+                    # A search's matches are all read to sort them anyway: the same
+                    # query counts them (no second scan for the pager's figure).
+                    rows, has_next, matches = counted_offset_rows(page_queryset, offset, per_page)
+                else:
+                    rows, has_next = offset_rows(page_queryset, offset, per_page, keys_first)
                 has_previous = self.page_num > 1
                 if has_previous and not rows:
                     raise IncorrectLookupParameters
-            if not has_previous and not has_next:
+            if matches is not None:
+                result_count, paginator = matches, None
+            elif not has_previous and not has_next:
                 # The whole list is on this page: it counts itself.
                 result_count, paginator = len(rows), None
             else:
