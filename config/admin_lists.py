@@ -25,7 +25,7 @@ from pathlib import Path
 import django.contrib.admin as admin_module
 from django.conf import settings
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_list import (
     _coerce_field_name,
     admin_list_filter,
@@ -55,7 +55,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from config.fast_forms import fast_renderer
 from config.pagination import (
@@ -508,12 +508,8 @@ class FastChangeList(ChangeList):
         if field is not None:
             attname = field.name
             empty_html = conditional_escape(empty)
-            # Labels translated and escaped once per page, not once per row.
-            choices = (
-                {value: conditional_escape(str(label)) for value, label in field.flatchoices}
-                if field.flatchoices
-                else None
-            )
+            # Labels translated and escaped once per language and process, not per row.
+            choices = choice_labels(field) if field.flatchoices else None
             is_boolean = isinstance(field, models.BooleanField)
 
             if choices is not None:
@@ -550,6 +546,17 @@ class FastChangeList(ChangeList):
                     if value is None:
                         return empty_html
                     return escape(draw_datetime(value))
+
+            elif type(field) in (models.CharField, models.TextField) and attname != "password":
+                # display_for_field's answer for plain text: stripped, escaped, the
+                # empty value for nothing.
+
+                def render(obj):
+                    value = getattr(obj, attname)
+                    text = value.strip() if isinstance(value, str) else value
+                    if text is None or text == "":
+                        return empty_html
+                    return escape(text)
 
             else:
 
@@ -620,6 +627,38 @@ _DATE_PIECES = {
 }
 
 
+_MONTH_NAMES: dict[str, dict] = {}
+
+
+def _month_names() -> dict[str, dict[int, str]]:
+    """The month names DateFormat uses, translated once per language and process."""
+    language = get_language()
+    names = _MONTH_NAMES.get(language)
+    if names is None:
+        names = _MONTH_NAMES[language] = {
+            "F": {n: str(name) for n, name in dates.MONTHS.items()},
+            "E": {n: str(name) for n, name in dates.MONTHS_ALT.items()},
+            "N": {n: str(name) for n, name in dates.MONTHS_AP.items()},
+            "b": {n: str(name) for n, name in dates.MONTHS_3.items()},
+        }
+    return names
+
+
+_CHOICE_LABELS: dict[tuple, dict] = {}
+
+
+def choice_labels(field) -> dict:
+    """{value: escaped label} of a field with choices, as the list draws them: translated
+    once per language and process (the choices of a model field are fixed in code)."""
+    key = (field.model._meta.label, field.name, get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = {value: conditional_escape(str(label)) for value, label in field.flatchoices}
+        if isinstance(field.choices, (list, tuple)):  # not a callable's changing choices
+            _CHOICE_LABELS[key] = labels
+    return labels
+
+
 def datetime_formatter(format_string: str):
     """A function drawing a datetime as ``date_format(template_localtime(value),
     format_string)`` does, for the format in the active language: the format is split
@@ -634,12 +673,7 @@ def datetime_formatter(format_string: str):
         elif piece:
             text = dateformat.re_escaped.sub(r"\1", piece)
             pieces.append(lambda v, m, text=text: text)
-    months = {
-        "F": {n: str(name) for n, name in dates.MONTHS.items()},
-        "E": {n: str(name) for n, name in dates.MONTHS_ALT.items()},
-        "N": {n: str(name) for n, name in dates.MONTHS_AP.items()},
-        "b": {n: str(name) for n, name in dates.MONTHS_3.items()},
-    }
+    months = _month_names()
     zone = timezone.get_current_timezone()
 
     def draw(value):
@@ -687,6 +721,51 @@ def is_stock_template(names: list[str]) -> bool:
     return stock
 
 
+_NONCE = "\x00nonce\x00"
+_drawn_media: dict[tuple, str] = {}
+
+
+class _DrawnOnceMedia:
+    """Stands in for a list page's ``media``: ``{% csp_nonce_attr media.js %}`` and
+    ``media.css`` draw tags drawn once per process for this list (a nonce put in per
+    request). Anything else is asked of the real Media."""
+
+    def __init__(self, media, key):
+        self._media, self._key = media, key
+
+    def __getitem__(self, name):
+        return _DrawnOnceMediaPart(self._media, self._key, name)
+
+    def __getattr__(self, name):
+        return getattr(self._media, name)
+
+    def __str__(self):
+        return str(self._media)
+
+    def __html__(self):
+        return self._media.__html__()
+
+
+class _DrawnOnceMediaPart:
+    def __init__(self, media, key, name):
+        self._media, self._key, self._name = media, key, name
+
+    def render(self, attrs=None):
+        nonce = (attrs or {}).get("nonce")
+        if attrs and set(attrs) != {"nonce"}:
+            return self._media[self._name].render(attrs=attrs)
+        key = (*self._key, self._name, nonce is not None)
+        html = _drawn_media.get(key)
+        if html is None:
+            part = self._media[self._name]
+            html = _drawn_media[key] = part.render(
+                attrs={"nonce": _NONCE} if nonce is not None else None
+            )
+        if nonce is not None:
+            html = SafeString(html.replace(_NONCE, conditional_escape(nonce)))
+        return html
+
+
 class _PkOnly:
     """Stands in for a row when reversing the change URL once per page."""
 
@@ -708,6 +787,26 @@ class FastListMixin:
 
     def get_changelist(self, request, **kwargs):
         return FastChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        cl = context.get("cl")
+        if cl is not None and not cl.formset and "media" in context:
+            # The list's scripts and styles are the same on every page of this list:
+            # their tags are drawn once per process (static() and the media merge).
+            key = (type(self), bool(context.get("action_form")))
+            context["media"] = _DrawnOnceMedia(context["media"], key)
+        return response
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # A list page asks for its actions three times (the checkbox column, the
+        # actions bar, the POST); each filters every action by permission again.
+        memo = request.__dict__.setdefault("_fast_list_actions", {})
+        key = (id(self), action_location)
+        if key not in memo:
+            memo[key] = super().get_actions(request, action_location=action_location)
+        return dict(memo[key])
 
 
 def deep_page_query(model_label: str, page: int, **params) -> str:

@@ -218,3 +218,23 @@ def test_the_due_column_is_what_due_html_draws_for_every_kind_of_row(language):
         for _ in range(2):  # drawn, then read back from the cells already drawn
             for row in rows:
                 assert column(None, row) == due_html(row), row.status
+
+
+def test_the_lists_scripts_carry_each_responses_own_nonce(client, officer, lists_with_rows):
+    """The list's media tags are drawn once per process; the CSP nonce is still this
+    response's own, on every script and stylesheet of the list's media."""
+    client.force_login(officer)
+    seen = set()
+    for _ in range(2):
+        response = client.get(REQUESTS)
+        page = response.content.decode()
+        policy = response.headers.get("Content-Security-Policy", "")
+        match = re.search(r"'nonce-([^']+)'", policy)
+        if match is None:
+            pytest.skip("no CSP nonce in this configuration")
+        nonce = match.group(1)
+        seen.add(nonce)
+        for script in ("jquery.min.js", "actions.js", "jquery.init.js"):
+            tag = re.search(rf'<script src="[^"]*{re.escape(script)}"[^>]*>', page).group(0)
+            assert f'nonce="{nonce}"' in tag, script
+    assert len(seen) == 2
