@@ -19,7 +19,9 @@
 from __future__ import annotations
 
 import datetime
+import html
 import os
+import re
 from pathlib import Path
 
 import django.contrib.admin as admin_module
@@ -225,7 +227,7 @@ class FastChangeList(ChangeList):
             if value is None:
                 encoded.pop(key, None)
             else:
-                encoded[key] = urlencode([(key, value)], doseq=True)
+                encoded[key] = _encode_pair(key, value)
         return "?" + "&".join(encoded[key] for key in sorted(encoded) if encoded[key])
 
     @cached_property
@@ -237,7 +239,7 @@ class FastChangeList(ChangeList):
             if not stock or spec.template != "admin/filter.html":
                 out.append(admin_list_filter(self, spec))
                 continue
-            title = conditional_escape(spec.title)
+            title = _display(spec.title)
             parts = [
                 f'\n<details data-filter-title="{title}" open>\n  <summary>\n    ',
                 gettext(" By %(filter_title)s ") % {"filter_title": title},
@@ -245,7 +247,10 @@ class FastChangeList(ChangeList):
             ]
             for choice in spec.choices(self):
                 selected = ' class="selected"' if choice["selected"] else ""
-                href = conditional_escape(iri_to_uri(choice["query_string"]))
+                href = choice["query_string"]
+                if not _URI_AS_IS.fullmatch(href):
+                    href = iri_to_uri(href)
+                href = html.escape(href)  # {{ …|iriencode }}
                 parts.append(
                     f'\n    <li{selected}>\n    <a href="{href}">'
                     f"{_display(choice['display'])}</a></li>\n  "
@@ -690,10 +695,35 @@ def datetime_formatter(format_string: str):
 
 
 def _display(value) -> str:
-    """``{{ value }}`` under autoescaping: a filter choice's label."""
-    if isinstance(value, (str, Promise)):
-        return conditional_escape(value)
-    return conditional_escape(localize(template_localtime(value)))
+    """``{{ value }}`` under autoescaping: a filter choice's label (conditional_escape
+    without its lazy-argument wrapper, which showed in every profile)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    if isinstance(value, Promise):
+        value = str(value)
+    elif not isinstance(value, str):
+        value = localize(template_localtime(value))
+        if hasattr(value, "__html__"):
+            return value.__html__()
+    return html.escape(str(value))
+
+
+# What iri_to_uri leaves as it is: a query string urlencode() made needs no quoting.
+_URI_AS_IS = re.compile(r"[A-Za-z0-9_.~\-/#%\[\]=:;$&()+,!?*@']*")
+_encoded_pairs: dict[tuple[str, str], str] = {}
+
+
+def _encode_pair(key, value) -> str:
+    """``urlencode([(key, value)], doseq=True)``, remembered for text values (a filter's
+    choices are the same few pairs on every page)."""
+    if not (isinstance(key, str) and isinstance(value, str)):
+        return urlencode([(key, value)], doseq=True)
+    pair = _encoded_pairs.get((key, value))
+    if pair is None:
+        if len(_encoded_pairs) > 20_000:
+            _encoded_pairs.clear()
+        pair = _encoded_pairs[key, value] = urlencode([(key, value)], doseq=True)
+    return pair
 
 
 def _admin_template_names(opts, name: str) -> list[str]:
