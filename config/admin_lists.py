@@ -19,30 +19,55 @@
 from __future__ import annotations
 
 import datetime
+import html
+import os
+import re
+from pathlib import Path
 
+import django.contrib.admin as admin_module
+from django.conf import settings
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.templatetags.admin_list import _coerce_field_name, result_headers
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_list import (
+    _coerce_field_name,
+    admin_list_filter,
+    result_headers,
+)
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_field, display_for_value, quote
-from django.contrib.admin.views.main import ALL_VAR, ChangeList
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    IS_FACETS_VAR,
+    IS_POPUP_VAR,
+    SEARCH_VAR,
+    ChangeList,
+)
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.template.defaultfilters import capfirst as capfirst_filter
+from django.template.loader import select_template
+from django.templatetags.static import static
 from django.urls import NoReverseMatch
+from django.utils import dateformat, dates, timezone
 from django.utils.dateformat import format as date_format
-from django.utils.formats import get_format
-from django.utils.functional import cached_property
+from django.utils.encoding import iri_to_uri
+from django.utils.formats import get_format, localize
+from django.utils.functional import Promise, cached_property
 from django.utils.html import conditional_escape, escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, ngettext
 
+from config.fast_forms import fast_renderer
 from config.pagination import (
     CURSOR_VAR,
+    counted_offset_rows,
     decode_cursor,
     encode_cursor,
     keyset_fields,
     offset_rows,
+    search_counts_itself,
     seek_rows,
 )
 
@@ -62,7 +87,7 @@ class FastChangeList(ChangeList):
         # (filters, sorting, page numbers) drops it unless it sets a new one.
         new_params = dict(new_params or {})
         new_params.setdefault(CURSOR_VAR, None)
-        return super().get_query_string(new_params, remove)
+        return self._fast_query_string(new_params, remove)
 
     def get_results(self, request):
         per_page = self.list_per_page
@@ -85,6 +110,7 @@ class FastChangeList(ChangeList):
             raise IncorrectLookupParameters
         self.page_num = max(1, self.page_num)
         has_previous = has_next = False
+        matches = None
         if self.show_all:
             paginator = self.model_admin.get_paginator(request, queryset, per_page)
             result_count = paginator.count
@@ -106,11 +132,18 @@ class FastChangeList(ChangeList):
                     self.page_num = max(1 if not more else 2, self.page_num)
             else:
                 offset = (self.page_num - 1) * per_page
-                rows, has_next = offset_rows(page_queryset, offset, per_page, keys_first)
+                if keys_first and search_counts_itself(queryset):
+                    # A search's matches are all read to sort them anyway: the same
+                    # query counts them (no second scan for the pager's figure).
+                    rows, has_next, matches = counted_offset_rows(page_queryset, offset, per_page)
+                else:
+                    rows, has_next = offset_rows(page_queryset, offset, per_page, keys_first)
                 has_previous = self.page_num > 1
                 if has_previous and not rows:
                     raise IncorrectLookupParameters
-            if not has_previous and not has_next:
+            if matches is not None:
+                result_count, paginator = matches, None
+            elif not has_previous and not has_next:
                 # The whole list is on this page: it counts itself.
                 result_count, paginator = len(rows), None
             else:
@@ -167,6 +200,203 @@ class FastChangeList(ChangeList):
     @cached_property
     def result_count_is_estimate(self) -> bool:
         return self.paginator is not None and getattr(self.paginator, "is_estimate", False)
+
+    # -- the page around the rows ------------------------------------------------------
+    #
+    # The sidebar's filters, the search bar, the actions bar and the column headers are
+    # drawn here with the markup of the admin's own templates (admin/filter.html,
+    # search_form.html, actions.html, the header loop of fast_change_list.html): each
+    # is one template per piece per filter, each choice a dozen template nodes, about a
+    # third of a list's drawing time (issue #11). A project or model override of one of
+    # those templates is honoured: that piece is then drawn by its template.
+
+    @cached_property
+    def _encoded_params(self) -> dict[str, str]:
+        return {
+            key: urlencode([(key, value)], doseq=True) for key, value in self.filter_params.items()
+        }
+
+    def _fast_query_string(self, new_params=None, remove=None) -> str:
+        """ChangeList.get_query_string's answer (sorted, doseq), with the unchanged
+        parameters encoded once per page instead of once per link."""
+        encoded = dict(self._encoded_params)
+        for prefix in remove or ():
+            for key in [key for key in encoded if key.startswith(prefix)]:
+                del encoded[key]
+        for key, value in (new_params or {}).items():
+            if value is None:
+                encoded.pop(key, None)
+            else:
+                encoded[key] = _encode_pair(key, value)
+        return "?" + "&".join(encoded[key] for key in sorted(encoded) if encoded[key])
+
+    @cached_property
+    def fast_filter_specs(self) -> SafeString:
+        """``{% for spec in cl.filter_specs %}{% admin_list_filter cl spec %}{% endfor %}``."""
+        stock = is_stock_template(["admin/filter.html"])
+        out = []
+        for spec in self.filter_specs:
+            if not stock or spec.template != "admin/filter.html":
+                out.append(admin_list_filter(self, spec))
+                continue
+            title = _display(spec.title)
+            parts = [
+                f'\n<details data-filter-title="{title}" open>\n  <summary>\n    ',
+                gettext(" By %(filter_title)s ") % {"filter_title": title},
+                "\n  </summary>\n  <ul>\n  ",
+            ]
+            for choice in spec.choices(self):
+                selected = ' class="selected"' if choice["selected"] else ""
+                href = choice["query_string"]
+                if not _URI_AS_IS.fullmatch(href):
+                    href = iri_to_uri(href)
+                href = html.escape(href)  # {{ …|iriencode }}
+                parts.append(
+                    f'\n    <li{selected}>\n    <a href="{href}">'
+                    f"{_display(choice['display'])}</a></li>\n  "
+                )
+            parts.append("\n  </ul>\n</details>\n")
+            out.append("".join(parts))
+        return SafeString("".join(out))
+
+    @cached_property
+    def fast_search_form(self) -> SafeString | None:
+        """``{% search_form cl %}`` (admin/search_form.html), or None for its template."""
+        if not is_stock_template(_admin_template_names(self.opts, "search_form.html")):
+            return None
+        if not self.search_fields:
+            return SafeString("")
+        name = conditional_escape(self.opts.verbose_name_plural)
+        help_text = self.search_help_text
+        described = ' aria-describedby="searchbar_helptext"' if help_text else ""
+        parts = [
+            '<div id="toolbar">\n<h2 id="changelist-search-form" class="visually-hidden">',
+            gettext("Search %(name)s") % {"name": name},
+            '</h2>\n<form id="changelist-search" method="get" role="search" '
+            'aria-labelledby="changelist-search-form">\n<div><!-- DIV needed for valid HTML -->\n'
+            f'<label for="searchbar"><img src="{conditional_escape(static("admin/img/search.svg"))}"'
+            ' alt="Search"></label>\n'
+            f'<input type="text" size="40" name="{SEARCH_VAR}" '
+            f'value="{conditional_escape(self.query)}" id="searchbar"{described}>\n'
+            f'<input type="submit" value="{gettext("Search")}">\n',  # {% translate %}: unescaped
+        ]
+        if self.result_count != self.full_result_count:
+            count = ngettext("%(counter)s result", "%(counter)s results", self.result_count) % {
+                "counter": _display(self.result_count)
+            }
+            href = "?"
+            if self.is_popup:
+                href += f"{IS_POPUP_VAR}=1" + ("&" if self.add_facets else "")
+            if self.add_facets:
+                href += IS_FACETS_VAR
+            if self.show_full_result_count:
+                total = gettext("%(full_result_count)s total") % {
+                    "full_result_count": _display(self.full_result_count)
+                }
+            else:
+                total = gettext("Show all")
+            parts.append(
+                f'\n    <span class="small quiet">{count} (<a href="{href}">{total}</a>)</span>\n'
+            )
+        parts.append("\n")
+        for key, value in self.params.items():
+            if key != SEARCH_VAR:
+                parts.append(
+                    f'\n    <input type="hidden" name="{conditional_escape(key)}" '
+                    f'value="{conditional_escape(value)}">\n'
+                )
+        parts.append("\n</div>\n")
+        if help_text:
+            parts.append(
+                '\n<br class="clear">\n<div class="help" id="searchbar_helptext">'
+                f"{conditional_escape(help_text)}</div>\n"
+            )
+        parts.append("\n</form></div>\n")
+        return SafeString("".join(parts))
+
+    def fast_actions(self, context) -> SafeString:
+        """``{% admin_actions %}`` (admin/actions.html)."""
+        if not is_stock_template(_admin_template_names(self.opts, "actions.html")):
+            return None
+        index = context.get("action_index", -1) + 1
+        context["action_index"] = index
+        action_form = context["action_form"]
+        parts = ['<div class="actions">\n  \n    \n    ']
+        for field in action_form:
+            if field.label:
+                parts.append(f"<label>{conditional_escape(field.label)} {field}</label>")
+            else:
+                parts.append(str(field))
+        parts.append(
+            "\n    \n    \n    "
+            f'<button type="submit" class="button" name="index" value="{index or 0}">'
+            f"{gettext('Run')}</button>\n    \n    \n    "
+        )
+        if context.get("actions_selection_counter"):
+            shown = len(self.result_list)
+            parts.append(
+                f'\n        <span class="action-counter" data-actions-icnt="{_display(shown)}" '
+                'aria-live="polite" aria-atomic="true">'
+                f"{conditional_escape(context.get('selection_note', ''))}</span>\n        "
+            )
+            if self.result_count != shown:
+                select_all = gettext("Select all %(total_count)s %(module_name)s") % {
+                    "total_count": _display(self.result_count),
+                    "module_name": conditional_escape(context.get("module_name", "")),
+                }
+                parts.append(
+                    '\n        <span class="all hidden">'
+                    f"{conditional_escape(context.get('selection_note_all', ''))}</span>\n"
+                    '        <span class="question hidden">\n'
+                    f'            <a role="button" href="#">{select_all}</a>\n'
+                    "        </span>\n"
+                    '        <span class="clear hidden"><a role="button" href="#">'
+                    f"{gettext('Clear selection')}</a></span>\n        "
+                )
+            parts.append("\n    ")
+        parts.append("\n    \n  \n</div>\n")
+        return SafeString("".join(parts))
+
+    @cached_property
+    def fast_header_row(self) -> SafeString:
+        """The <th> cells of the table head (the loop over ``cl.fast_headers``)."""
+        remove = gettext("Remove from sorting")  # {% translate %} is not escaped
+        toggle = gettext("Toggle sorting")
+        several = self.num_sorted_fields > 1
+        out = []
+        for header in self.fast_headers:
+            text = conditional_escape(capfirst_filter(header["text"]))
+            cell = [f'\n<th scope="col"{header["class_attrib"]}>\n   ']
+            sortable = header["sortable"]
+            if sortable and header["sort_priority"] > 0:
+                priority = header["sort_priority"]
+                cell.append(
+                    '\n       <div class="sortoptions">\n'
+                    f'         <a class="sortremove" href="{escape(header["url_remove"])}"'
+                    f' title="{remove}"></a>\n         '
+                )
+                if several:
+                    title = gettext("Sorting priority: %(priority_number)s") % {
+                        "priority_number": _display(priority)
+                    }
+                    cell.append(
+                        f'<span class="sortpriority" title="{title}">{_display(priority)}</span>'
+                    )
+                direction = "ascending" if header["ascending"] else "descending"
+                cell.append(
+                    f'\n         <a href="{escape(header["url_toggle"])}" '
+                    f'class="toggle {direction}" title="{toggle}"></a>\n'
+                    "       </div>\n   "
+                )
+            if sortable:
+                label = f'<a role="button" href="{escape(header["url_primary"])}">{text}</a>'
+            else:
+                label = f"<span>{text}</span>"
+            cell.append(
+                f'\n   <div class="text">{label}</div>\n   <div class="clear"></div>\n</th>'
+            )
+            out.append("".join(cell))
+        return SafeString("".join(out))
 
     # -- the rows ---------------------------------------------------------------------
 
@@ -283,46 +513,85 @@ class FastChangeList(ChangeList):
         if field is not None:
             attname = field.name
             empty_html = conditional_escape(empty)
-            # Labels translated and escaped once per page, not once per row.
-            choices = (
-                {value: conditional_escape(str(label)) for value, label in field.flatchoices}
-                if field.flatchoices
-                else None
-            )
-            is_fk = isinstance(field, models.ForeignKey)
+            # Labels translated and escaped once per language and process, not per row.
+            choices = choice_labels(field) if field.flatchoices else None
             is_boolean = isinstance(field, models.BooleanField)
-            datetime_format = (
-                get_format("DATETIME_FORMAT") if isinstance(field, models.DateTimeField) else None
-            )
 
-            def render(obj):
-                try:
+            if choices is not None:
+
+                def render(obj):
+                    return choices.get(getattr(obj, attname), empty_html)
+
+            elif isinstance(field, models.ForeignKey):
+                # A page shows the same few channels or officers over and over: each
+                # is drawn once (its __str__ may look the language up every time).
+                id_attname = field.attname
+                drawn = {}
+
+                def render(obj):
+                    key = getattr(obj, id_attname)
+                    if key is None:
+                        return empty_html
+                    html = drawn.get(key)
+                    if html is None:
+                        try:
+                            value = getattr(obj, attname)
+                        except ObjectDoesNotExist:
+                            return empty_html
+                        html = drawn[key] = conditional_escape(value)
+                    return html
+
+            elif isinstance(field, models.DateTimeField):
+                # What display_for_field does (localtime, DATETIME_FORMAT), with the
+                # format compiled once per page instead of parsed on every row.
+                draw_datetime = datetime_formatter(get_format("DATETIME_FORMAT"))
+
+                def render(obj):
                     value = getattr(obj, attname)
-                except ObjectDoesNotExist:
-                    return empty_html
-                if choices is not None:
-                    return choices.get(value, empty_html)
-                if value is None and not is_boolean:
-                    return empty_html
-                if is_fk:
-                    return conditional_escape(value)
-                if datetime_format is not None:
-                    # What display_for_field does, minus looking the format up each time.
-                    return escape(date_format(template_localtime(value), datetime_format))
-                return conditional_escape(display_for_field(value, field, empty, link))
+                    if value is None:
+                        return empty_html
+                    return escape(draw_datetime(value))
+
+            elif type(field) in (models.CharField, models.TextField) and attname != "password":
+                # display_for_field's answer for plain text: stripped, escaped, the
+                # empty value for nothing.
+
+                def render(obj):
+                    value = getattr(obj, attname)
+                    text = value.strip() if isinstance(value, str) else value
+                    if text is None or text == "":
+                        return empty_html
+                    return escape(text)
+
+            else:
+
+                def render(obj):
+                    try:
+                        value = getattr(obj, attname)
+                    except ObjectDoesNotExist:
+                        return empty_html
+                    if value is None and not is_boolean:
+                        return empty_html
+                    return conditional_escape(display_for_field(value, field, empty, link))
 
         else:
 
             def render(obj):
                 try:
-                    value = getattr_call(obj)
+                    value = getter(obj)
                 except ObjectDoesNotExist:
+                    return conditional_escape(empty), ""
+                kind = type(value)
+                if not boolean and (kind is SafeString or kind is str):
+                    # display_for_value's answer for text, without its dozen checks: a
+                    # column's format_html() drawn as it is, plain text stripped, escaped.
+                    if kind is str:
+                        value = value.strip()
+                    if value:
+                        return (value if kind is SafeString else escape(value)), ""
                     return conditional_escape(empty), ""
                 extra = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
                 return conditional_escape(display_for_value(value, empty, boolean)), extra
-
-            def getattr_call(obj):
-                return getter(obj)
 
         if field is not None:
             if link:
@@ -342,6 +611,191 @@ class FastChangeList(ChangeList):
         return cell
 
 
+# -- dates, as the admin draws them ---------------------------------------------------------
+
+_DATE_PIECES = {
+    "d": lambda v, m: f"{v.day:02d}",
+    "j": lambda v, m: str(v.day),
+    "m": lambda v, m: f"{v.month:02d}",
+    "n": lambda v, m: str(v.month),
+    "y": lambda v, m: f"{v.year % 100:02d}",
+    "Y": lambda v, m: f"{v.year:04d}",
+    "F": lambda v, m: m["F"][v.month],
+    "E": lambda v, m: m["E"][v.month],
+    "N": lambda v, m: m["N"][v.month],
+    "b": lambda v, m: m["b"][v.month],
+    "M": lambda v, m: m["b"][v.month].title(),
+    "H": lambda v, m: f"{v.hour:02d}",
+    "G": lambda v, m: str(v.hour),
+    "i": lambda v, m: f"{v.minute:02d}",
+    "s": lambda v, m: f"{v.second:02d}",
+}
+
+
+_MONTH_NAMES: dict[str, dict] = {}
+
+
+def _month_names() -> dict[str, dict[int, str]]:
+    """The month names DateFormat uses, translated once per language and process."""
+    language = get_language()
+    names = _MONTH_NAMES.get(language)
+    if names is None:
+        names = _MONTH_NAMES[language] = {
+            "F": {n: str(name) for n, name in dates.MONTHS.items()},
+            "E": {n: str(name) for n, name in dates.MONTHS_ALT.items()},
+            "N": {n: str(name) for n, name in dates.MONTHS_AP.items()},
+            "b": {n: str(name) for n, name in dates.MONTHS_3.items()},
+        }
+    return names
+
+
+_CHOICE_LABELS: dict[tuple, dict] = {}
+
+
+def choice_labels(field) -> dict:
+    """{value: escaped label} of a field with choices, as the list draws them: translated
+    once per language and process (the choices of a model field are fixed in code)."""
+    key = (field.model._meta.label, field.name, get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = {value: conditional_escape(str(label)) for value, label in field.flatchoices}
+        if isinstance(field.choices, (list, tuple)):  # not a callable's changing choices
+            _CHOICE_LABELS[key] = labels
+    return labels
+
+
+def datetime_formatter(format_string: str):
+    """A function drawing a datetime as ``date_format(template_localtime(value),
+    format_string)`` does, for the format in the active language: the format is split
+    once and the month names translated once, not on every row. Formats with other
+    specifiers are left to Django."""
+    pieces = []
+    for index, piece in enumerate(dateformat.re_formatchars.split(str(format_string))):
+        if index % 2:
+            if piece not in _DATE_PIECES:
+                return lambda value: date_format(template_localtime(value), format_string)
+            pieces.append(_DATE_PIECES[piece])
+        elif piece:
+            text = dateformat.re_escaped.sub(r"\1", piece)
+            pieces.append(lambda v, m, text=text: text)
+    months = _month_names()
+    zone = timezone.get_current_timezone()
+
+    def draw(value):
+        if (
+            isinstance(value, datetime.datetime)
+            and settings.USE_TZ
+            and value.tzinfo is not None
+            and getattr(value, "convert_to_local_time", True)
+        ):
+            value = value.astimezone(zone)
+        return "".join([piece(value, months) for piece in pieces])
+
+    return draw
+
+
+def _display(value) -> str:
+    """``{{ value }}`` under autoescaping: a filter choice's label (conditional_escape
+    without its lazy-argument wrapper, which showed in every profile)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    if isinstance(value, Promise):
+        value = str(value)
+    elif not isinstance(value, str):
+        value = localize(template_localtime(value))
+        if hasattr(value, "__html__"):
+            return value.__html__()
+    return html.escape(str(value))
+
+
+# What iri_to_uri leaves as it is: a query string urlencode() made needs no quoting.
+_URI_AS_IS = re.compile(r"[A-Za-z0-9_.~\-/#%\[\]=:;$&()+,!?*@']*")
+_encoded_pairs: dict[tuple[str, str], str] = {}
+
+
+def _encode_pair(key, value) -> str:
+    """``urlencode([(key, value)], doseq=True)``, remembered for text values (a filter's
+    choices are the same few pairs on every page)."""
+    if not (isinstance(key, str) and isinstance(value, str)):
+        return urlencode([(key, value)], doseq=True)
+    pair = _encoded_pairs.get((key, value))
+    if pair is None:
+        if len(_encoded_pairs) > 20_000:
+            _encoded_pairs.clear()
+        pair = _encoded_pairs[key, value] = urlencode([(key, value)], doseq=True)
+    return pair
+
+
+def _admin_template_names(opts, name: str) -> list[str]:
+    """Where InclusionAdminNode looks for ``name`` for this model, most specific first."""
+    return [
+        f"admin/{opts.app_label}/{opts.model_name}/{name}",
+        f"admin/{opts.app_label}/{name}",
+        f"admin/{name}",
+    ]
+
+
+_STOCK_ADMIN_TEMPLATES = str(Path(admin_module.__file__).parent / "templates") + os.sep
+_stock_cache: dict[tuple[str, ...], bool] = {}
+
+
+def is_stock_template(names: list[str]) -> bool:
+    """Whether the first of ``names`` that exists is Django's own admin template (no
+    project or app override): then its markup may be drawn in Python. Looked up once
+    per process."""
+    key = tuple(names)
+    stock = _stock_cache.get(key)
+    if stock is None:
+        origin = select_template(names).origin.name
+        stock = _stock_cache[key] = str(origin).startswith(_STOCK_ADMIN_TEMPLATES)
+    return stock
+
+
+_NONCE = "\x00nonce\x00"
+_drawn_media: dict[tuple, str] = {}
+
+
+class _DrawnOnceMedia:
+    """Stands in for a list page's ``media``: ``{% csp_nonce_attr media.js %}`` and
+    ``media.css`` draw tags drawn once per process for this list (a nonce put in per
+    request). Anything else is asked of the real Media."""
+
+    def __init__(self, media, key):
+        self._media, self._key = media, key
+
+    def __getitem__(self, name):
+        return _DrawnOnceMediaPart(self._media, self._key, name)
+
+    def __getattr__(self, name):
+        return getattr(self._media, name)
+
+    def __str__(self):
+        return str(self._media)
+
+    def __html__(self):
+        return self._media.__html__()
+
+
+class _DrawnOnceMediaPart:
+    def __init__(self, media, key, name):
+        self._media, self._key, self._name = media, key, name
+
+    def render(self, attrs=None):
+        nonce = (attrs or {}).get("nonce")
+        if attrs and set(attrs) != {"nonce"}:
+            return self._media[self._name].render(attrs=attrs)
+        key = (*self._key, self._name, nonce is not None)
+        html = _drawn_media.get(key)
+        if html is None:
+            part = self._media[self._name]
+            html = _drawn_media[key] = part.render(
+                attrs={"nonce": _NONCE} if nonce is not None else None
+            )
+        if nonce is not None:
+            html = SafeString(html.replace(_NONCE, conditional_escape(nonce)))
+        return html
+
+
 class _PkOnly:
     """Stands in for a row when reversing the change URL once per page."""
 
@@ -349,13 +803,40 @@ class _PkOnly:
         setattr(self, attname, value)
 
 
+class FastActionForm(helpers.ActionForm):
+    """The actions bar's form, its <select> drawn in Python (config.fast_forms)."""
+
+    default_renderer = fast_renderer()
+
+
 class FastListMixin:
     """For a ModelAdmin whose list must stay fast at a million rows (see the module)."""
 
     change_list_template = "admin/fast_change_list.html"
+    action_form = FastActionForm
 
     def get_changelist(self, request, **kwargs):
         return FastChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        cl = context.get("cl")
+        if cl is not None and not cl.formset and "media" in context:
+            # The list's scripts and styles are the same on every page of this list:
+            # their tags are drawn once per process (static() and the media merge).
+            key = (type(self), bool(context.get("action_form")))
+            context["media"] = _DrawnOnceMedia(context["media"], key)
+        return response
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # A list page asks for its actions three times (the checkbox column, the
+        # actions bar, the POST); each filters every action by permission again.
+        memo = request.__dict__.setdefault("_fast_list_actions", {})
+        key = (id(self), action_location)
+        if key not in memo:
+            memo[key] = super().get_actions(request, action_location=action_location)
+        return dict(memo[key])
 
 
 def deep_page_query(model_label: str, page: int, **params) -> str:

@@ -17,7 +17,7 @@ import zlib
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
 
@@ -25,7 +25,15 @@ EXACT_BELOW = 10_000
 
 
 def planner_estimate(queryset) -> int | None:
-    """PostgreSQL's estimate of how many rows the queryset returns, or None elsewhere."""
+    """PostgreSQL's estimate of how many rows the queryset returns, or None elsewhere.
+    Asked once per queryset object (a list page and its paginator share one)."""
+    if "_planner_estimate" in queryset.__dict__:
+        return queryset.__dict__["_planner_estimate"]
+    estimate = queryset.__dict__["_planner_estimate"] = _planner_estimate(queryset)
+    return estimate
+
+
+def _planner_estimate(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
@@ -205,3 +213,34 @@ def offset_rows(queryset, offset: int, per_page: int, keys_first=False):
     then the page's rows with their joins: the skipped rows are never joined."""
     rows = _page(queryset, max(offset, 0), max(offset, 0) + per_page + 1, keys_first or offset > 0)
     return rows[:per_page], len(rows) > per_page
+
+
+def search_counts_itself(queryset) -> bool:
+    """Whether a search's page should count its matches in the same scan that sorts
+    them (``counted_offset_rows``): where the paginator would count them exactly anyway
+    (SQLite; PostgreSQL below EXACT_BELOW estimated matches), so the second scan a
+    COUNT(*) makes is saved. Above it the paginator estimates and nothing is counted."""
+    if queryset.query.distinct or queryset.query.combinator:
+        return False
+    estimate = planner_estimate(queryset)
+    return estimate is None or estimate < EXACT_BELOW
+
+
+def counted_offset_rows(queryset, offset: int, per_page: int):
+    """offset_rows for a search, keys first, with the number of all its matches read
+    by the same query (COUNT(*) OVER ()): the rows, whether another page follows, and
+    the count (None when the page is past the last match)."""
+    start = max(offset, 0)
+    keys = list(
+        queryset.annotate(_matches=Window(Count("*"))).values_list("pk", "_matches")[
+            start : start + per_page + 1
+        ]
+    )
+    if not keys:
+        return [], False, None
+    outer = queryset.model._base_manager.filter(pk__in=[pk for pk, _ in keys])
+    outer.query.select_related = queryset.query.select_related
+    outer.query.deferred_loading = queryset.query.deferred_loading
+    outer.query.standard_ordering = queryset.query.standard_ordering
+    rows = list(outer.order_by(*queryset.query.order_by))
+    return rows[:per_page], len(rows) > per_page, keys[0][1]
