@@ -431,6 +431,8 @@ def decision_take_if_due(
         votes_snapshot=_snapshot(votes),
         decided_by=actor,
     )
+    # Closed votes leave the partial index the queue's "voted" filter reads (vote_member_open).
+    CommitteeVote.objects.filter(support_request=support_request).update(open=False)
     # The member whose vote completed the decision makes the move (committee members hold
     # decide_supportrequest, roles.py); the transition checks the decision matches.
     support_request_transition(
