@@ -66,13 +66,47 @@ def is_committee_user(user) -> bool:
     )
 
 
-def is_member(user, committee: Committee | None) -> bool:
+def is_member(user, committee: Committee | None, *, listed: list | None = None) -> bool:
+    """Whether ``user`` sits on ``committee``; ``listed`` is the committee's member list
+    when the caller has read it already (``listed_members``): then no query."""
     if committee is None or not is_committee_user(user):
         return False
+    if listed is not None:
+        if any(member.pk == user.pk for member in listed):
+            return True
+        return committee.is_default and not listed
     if committee.members.filter(pk=user.pk).exists():
         return True
     # The default committee with no member list is the whole committee-member role.
     return committee.is_default and not committee.members.exists()
+
+
+def committee_with_members(program) -> tuple[Committee | None, list]:
+    """(``committee_for(program)``, ``listed_members`` of it), in one query: the default
+    committee (at most one, a constraint) is read through its member rows, the user and
+    the committee joined (the case file, issue 11); a second query only when the default
+    committee lists nobody."""
+    if program.committee_id or hasattr(program, "_default_committee"):
+        committee = committee_for(program)
+        return committee, listed_members(committee)
+    through = Committee.members.through
+    rows = list(
+        through.objects.filter(committee__is_default=True)
+        .select_related("committee", "user")
+        .order_by("user__first_name", "user__username")
+    )
+    if rows:
+        program._default_committee = rows[0].committee
+        return rows[0].committee, [row.user for row in rows]
+    return committee_for(program), []
+
+
+def listed_members(committee: Committee | None) -> list:
+    """The members a committee lists (active or not), in the case file's order: one query
+    that answers both ``is_member`` and ``committee_members_list``."""
+    if committee is None:
+        return []
+    return list(committee.members.order_by("first_name", "username"))
 
 
 def committees_of(user) -> list[Committee]:
@@ -97,10 +131,12 @@ def committee_members(committee: Committee) -> QuerySet:
     return _role_members()
 
 
-def committee_members_list(committee: Committee) -> list:
+def committee_members_list(committee: Committee, *, listed: list | None = None) -> list:
     """``committee_members`` as a list, in one query when the committee lists its members
-    (the case file shows them and counts them)."""
-    listed = list(committee.members.order_by("first_name", "username"))
+    (the case file shows them and counts them); none when ``listed`` (``listed_members``)
+    is given."""
+    if listed is None:
+        listed = listed_members(committee)
     if listed or not committee.is_default:
         return [member for member in listed if member.is_active]
     return list(_role_members())
@@ -431,6 +467,8 @@ def decision_take_if_due(
         votes_snapshot=_snapshot(votes),
         decided_by=actor,
     )
+    # Closed votes leave the partial index the queue's "voted" filter reads (vote_member_open).
+    CommitteeVote.objects.filter(support_request=support_request).update(open=False)
     # The member whose vote completed the decision makes the move (committee members hold
     # decide_supportrequest, roles.py); the transition checks the decision matches.
     support_request_transition(

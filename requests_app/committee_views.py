@@ -3,6 +3,7 @@ meetings and their printable minutes (POL-7.7, confidentiality POL-7.4)."""
 
 import functools
 import unicodedata
+from html import escape as html_escape
 from pathlib import PurePosixPath
 
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,12 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from beneficiaries.models import AccessLog, BeneficiaryDocument
 from beneficiaries.selectors import can_see_sensitive_data
 from beneficiaries.services import access_log_record
+from channels_app.timeline import TimelineEntry, timeline_sources
 from config.pagination import keyset_fields, offset_rows, seek_rows
 
 from . import committee as committee_service
 from .filters import CommitteeQueueFilter
 from .forms import CommitteeRecuseForm, CommitteeVoteForm
 from .models import CommitteeMeeting, CommitteeVote, Decision, SupportRequest
+from .presentation import DueBadges
 from .selectors import request_timeline
 from .workflow import Status
 
@@ -79,7 +84,7 @@ def queue(request):
     COUNTs the queue (issue 11)."""
     committees = committee_service.committees_of(request.user)
     my_vote = (
-        CommitteeVote.objects.filter(support_request=OuterRef("pk"), member=request.user)
+        CommitteeVote.objects.filter(support_request=OuterRef("pk"), member=request.user, open=True)
         .order_by()
         .values("vote")[:1]
     )
@@ -106,16 +111,6 @@ def queue(request):
         after=committee_service.queue_cursor_parse(request.GET.get("after")),
         before=committee_service.queue_cursor_parse(request.GET.get("before")),
     )
-    # The programs and channels are the filter's choices, already read: no join, no query.
-    programs = {program.pk: program for program in filterset.programs}
-    channels = {channel.pk: channel for channel in filterset.channels}
-    vote_labels = dict(CommitteeVote.Vote.choices)
-    for row in rows:
-        if row.program_id in programs:
-            row.program = programs[row.program_id]
-        if row.channel_id in channels:
-            row.channel = channels[row.channel_id]
-        row.my_vote_label = vote_labels.get(row.my_vote, "")
     prefix = f"?{query}&" if query else "?"
     return render(
         request,
@@ -123,6 +118,7 @@ def queue(request):
         {
             "filter": filterset,
             "rows": rows,
+            "rows_html": _queue_rows_html(rows, filterset),
             "first_url": f"?{query}" if query else reverse("committee:queue"),
             "previous_url": f"{prefix}before={_cursor(rows[0])}" if has_previous and rows else "",
             "next_url": f"{prefix}after={_cursor(rows[-1])}" if has_next else "",
@@ -130,6 +126,45 @@ def queue(request):
             "committees": committees,
         },
     )
+
+
+def _queue_rows_html(rows, filterset) -> str:
+    """The queue's table rows, drawn in Python: the page is mostly these 25 rows, and the
+    template language costs a lookup, an escape and a node per cell (issue 11). The markup
+    is the one the template drew (tests/committee/test_rows.py compares them)."""
+    # The programs and channels are the filter's choices, already read: no join, no query.
+    programs = {program.pk: program.name for program in filterset.programs}
+    channels = {channel.pk: channel.name for channel in filterset.channels}
+    vote_labels = {value: str(label) for value, label in CommitteeVote.Vote.choices}
+    not_voted = format_html('<span class="muted">{}</span>', _("Not voted yet"))
+    # One reverse() for the page: the case links differ only by the id.
+    case_url = reverse("committee:case", args=[0])
+    cut = case_url.rindex("0")
+    url_head, url_tail = _text(case_url[:cut]), _text(case_url[cut + 1 :])
+    badges = DueBadges()
+    html = []
+    for row in rows:
+        left = badges.days_left(row)
+        overdue = left is not None and left < 0 and not row.clock_paused_at
+        vote = _text(vote_labels.get(row.my_vote, "")) if row.my_vote else not_voted
+        html.append(
+            f'\n  <tr class="{"queue__row--overdue" if overdue else ""}">\n'
+            f'    <td><a href="{url_head}{row.pk}{url_tail}"><bdi dir="ltr">'
+            f"{_text(row.display_reference)}</bdi></a></td>\n"
+            f"    <td>{_text(row.beneficiary.name)}</td>\n"
+            f"    <td>{_text(programs.get(row.program_id, ''))}</td>\n"
+            f"    <td>{_text(channels.get(row.channel_id, ''))}</td>\n"
+            f"    <td>{badges.html(row, left)}</td>\n"
+            f"    <td>{vote}</td>\n"
+            "  </tr>\n  "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every text is escaped by _text
+
+
+def _text(value) -> str:
+    """Django's escape (html.escape of the text, safe strings as they are) without its
+    lazy-string wrapper, which costs more than the escaping on a page of short cells."""
+    return value if isinstance(value, SafeData) else html_escape(str(value))
 
 
 def _cursor(row) -> str:
@@ -176,7 +211,9 @@ def _page_number(value) -> int:
 # -- the case file -----------------------------------------------------------------------
 
 
-def _case_for(request, pk: int) -> SupportRequest:
+def _case_for(request, pk: int) -> tuple[SupportRequest, object, list]:
+    """(the request, its committee, the members that committee lists), or 403/404: the
+    member list read for the permission check is the one the case file shows."""
     support_request = get_object_or_404(
         SupportRequest.objects.select_related(
             "beneficiary",
@@ -189,11 +226,12 @@ def _case_for(request, pk: int) -> SupportRequest:
         ),
         pk=pk,
     )
-    if not committee_service.can_review(request.user, support_request):
+    committee, listed = committee_service.committee_with_members(support_request.program)
+    if not committee_service.is_member(request.user, committee, listed=listed):
         raise PermissionDenied
     if support_request.status != Status.COMMITTEE_REVIEW and not _has_decision(support_request):
         raise Http404
-    return support_request
+    return support_request, committee, listed
 
 
 def _has_decision(support_request: SupportRequest) -> bool:
@@ -216,8 +254,7 @@ def _recent_meetings(committee):
 @require_http_methods(["GET", "POST"])
 @committee_required
 def case_file(request, pk: int):
-    support_request = _case_for(request, pk)
-    committee = committee_service.committee_for(support_request.program)
+    support_request, committee, listed = _case_for(request, pk)
     meetings = _recent_meetings(committee)
     # The request's votes, read once: the member's own, the list, the tally, who is left.
     votes = _votes_of(support_request)
@@ -283,7 +320,7 @@ def case_file(request, pk: int):
             detail=_("Committee case file %(reference)s")
             % {"reference": support_request.display_reference},
         )
-    context = _case_context(request, support_request, committee, mine, votes)
+    context = _case_context(request, support_request, committee, listed, mine, votes)
     context.update(vote_form=vote_form, recuse_form=recuse_form)
     return render(request, "committee/case.html", context, status=status)
 
@@ -304,11 +341,25 @@ def _votes_of(support_request) -> list:
     )
 
 
-# The timeline entries case.html shows (votes have their own list on the page).
-_CASE_TIMELINE = ("status", "research", "referral")
+def _case_timeline(support_request, reports: list) -> list:
+    """The timeline entries case.html shows (votes have their own list on the page): the
+    status changes, research reports and referrals in the shared timeline's order, with
+    the research reports the page has already read for its own section."""
+    research = next(source for source in timeline_sources() if source.kind == "research")
+    entries = [
+        *request_timeline(support_request, kinds=("status",)),
+        *(
+            TimelineEntry(research.kind, getattr(report, research.at), report, research.template)
+            for report in reports
+        ),
+        *request_timeline(support_request, kinds=("referral",)),
+    ]
+    # Oldest first; a stable sort keeps the sources' order for equal times, as
+    # channels_app.timeline does.
+    return sorted(entries, key=lambda entry: entry.at)
 
 
-def _case_context(request, support_request, committee, mine, votes) -> dict:
+def _case_context(request, support_request, committee, listed, mine, votes) -> dict:
     """Everything the case file shows, in a fixed number of queries whatever the history
     (tests/committee/test_queries.py)."""
     from policies.models import PolicyDocument
@@ -323,8 +374,12 @@ def _case_context(request, support_request, committee, mine, votes) -> dict:
         .order_by("-submitted_at")[:20]
     )
     checks = support_request.document_checks.select_related("document", "checked_by")
-    members = [] if decision else committee_service.committee_members_list(committee)
+    members = [] if decision else committee_service.committee_members_list(committee, listed=listed)
     voted = {vote.member_id for vote in votes}
+    # In the timeline's order (time, then id); read once for the section and the timeline.
+    reports = list(
+        support_request.research_reports.select_related("researcher").order_by("created_at", "pk")
+    )
     return {
         "case": support_request,
         "beneficiary": beneficiary,
@@ -332,9 +387,9 @@ def _case_context(request, support_request, committee, mine, votes) -> dict:
         "household": beneficiary.household.all(),
         "checks": checks,
         "documents": beneficiary.documents.order_by("document_type", "-pk"),
-        "reports": support_request.research_reports.select_related("researcher"),
+        "reports": reports,
         "earlier": earlier,
-        "timeline": request_timeline(support_request, kinds=_CASE_TIMELINE),
+        "timeline": _case_timeline(support_request, reports),
         "eligibility_policy": version_in_force(PolicyDocument.Kind.PROGRAM_ELIGIBILITY),
         "committee": committee,
         "votes": votes,
@@ -358,7 +413,7 @@ def _case_context(request, support_request, committee, mine, votes) -> dict:
 @committee_required
 def case_document(request, pk: int, document_pk: int):
     """A document of the case, shown in the browser to the members of its committee only."""
-    support_request = _case_for(request, pk)
+    support_request, _committee, _listed = _case_for(request, pk)
     document = get_object_or_404(
         BeneficiaryDocument, pk=document_pk, beneficiary_id=support_request.beneficiary_id
     )

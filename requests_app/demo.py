@@ -297,7 +297,7 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
     )
     make_vote = vote_table.maker(
         "support_request_id", "member_id", "vote", "reason", "recommended_kind",
-        "recommended_amount", "meeting_id", "cast_at",
+        "recommended_amount", "meeting_id", "cast_at", "open",
     )  # fmt: skip
     make_decision = decision_table.maker(
         "support_request_id", "committee_id", "outcome", "reason", "approved_kind",
@@ -393,7 +393,7 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
                     votes.append(
                         make_vote(
                             pk, member_id, choice, reason, "" if rejected else kind,
-                            None if rejected else amount, meeting_id, decided_at,
+                            None if rejected else amount, meeting_id, decided_at, False,
                         )
                     )  # fmt: skip
                 decisions.append(

@@ -92,8 +92,13 @@ class CommitteeQueueFilter(django_filters.FilterSet):
         return queryset.filter(due_within_q(int(value)))
 
     def filter_voted(self, queryset, name, value):
+        # Only open votes (a request in review has no other): the partial index
+        # vote_member_open holds just those, so "voted" starts from the member's few
+        # open votes instead of probing every row of the queue (issue 11).
         mine = Exists(
-            CommitteeVote.objects.filter(support_request=OuterRef("pk"), member=self.user)
+            CommitteeVote.objects.filter(
+                support_request=OuterRef("pk"), member=self.user, open=True
+            )
         )
         if value == "yes":
             return queryset.filter(mine)

@@ -3,10 +3,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import BeneficiaryDocument
+from config.fast_forms import use_fast_widgets
 
 from .models import Program, ResearchMethod, SupportKind, Urgency
 from .workflow import NOTE_REQUIRED, Status
@@ -207,8 +211,77 @@ class TypedDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+class _ReadOnceChoiceIterator(ModelChoiceIterator):
+    """The choices from the queryset's own result cache: Django's iterator() asks the
+    database each time it is drawn, and on PostgreSQL through a server-side cursor
+    (DECLARE, FETCH, CLOSE: three round trips for a handful of meetings)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.queryset:
+            yield self.choice(obj)
+
+
+class FastRadioSelect(forms.RadioSelect):
+    """Django's RadioSelect markup built in Python: the stock widget renders three
+    templates per option, the costliest piece of the case file's vote form (issue 11).
+    Option groups fall back to the templates (tests/committee/test_rows.py compares)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group for group, _options, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        outer = widget["attrs"]
+        html = ["<div"]
+        if outer.get("id"):
+            html.append(f' id="{conditional_escape(outer["id"])}"')
+        if outer.get("class"):
+            html.append(f' class="{conditional_escape(outer["class"])}"')
+        html.append(">")
+        for _group, options, _index in widget["optgroups"]:
+            for option in options:
+                option_attrs = option["attrs"]
+                label_for = (
+                    f' for="{conditional_escape(option_attrs["id"])}"'
+                    if option_attrs.get("id")
+                    else ""
+                )
+                value_attr = (
+                    "" if option["value"] is None else f' value="{_attr_text(option["value"])}"'
+                )
+                html.append(
+                    f"<div>\n    <label{label_for}>"
+                    f'<input type="{conditional_escape(option["type"])}" '
+                    f'name="{conditional_escape(option["name"])}"{value_attr}'
+                    f"{_attrs_html(option_attrs)}>\n {conditional_escape(option['label'])}"
+                    "</label>\n\n</div>"
+                )
+        html.append("\n</div>")
+        return mark_safe("".join(html))  # noqa: S308 - every value escaped above
+
+
+def _attr_text(value) -> str:
+    return value if isinstance(value, SafeData) else conditional_escape(str(value))
+
+
+def _attrs_html(attrs) -> str:
+    """django/forms/widgets/attrs.html."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            out.append(f" {conditional_escape(name)}")
+        else:
+            out.append(f' {conditional_escape(name)}="{_attr_text(value)}"')
+    return "".join(out)
+
+
+@use_fast_widgets
 class CommitteeVoteForm(forms.Form):
-    """A member's vote on the case file; the service checks the rules again."""
+    """A member's vote on the case file; the service checks the rules again. Its widgets
+    are drawn by config.fast_forms (the case file's template time, issue 11)."""
 
     vote = forms.ChoiceField(
         label=_("Your vote"),
@@ -217,7 +290,7 @@ class CommitteeVoteForm(forms.Form):
             ("reject", _("Reject")),
             ("abstain", _("Abstain")),
         ],
-        widget=forms.RadioSelect,
+        widget=FastRadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason"),
@@ -252,6 +325,7 @@ class CommitteeVoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .models import CommitteeMeeting
 
+        self.fields["meeting"].iterator = _ReadOnceChoiceIterator  # before the queryset
         self.fields["meeting"].queryset = (
             meetings if meetings is not None else CommitteeMeeting.objects.none()
         )
@@ -265,6 +339,7 @@ class CommitteeVoteForm(forms.Form):
         return cleaned
 
 
+@use_fast_widgets
 class CommitteeRecuseForm(forms.Form):
     statement = forms.CharField(
         label=_("Conflict of interest"),

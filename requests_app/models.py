@@ -752,7 +752,11 @@ class CommitteeVote(models.Model):
         verbose_name=_("meeting"),
     )
     cast_at = models.DateTimeField(_("cast"), default=timezone.now)
-    history = HistoricalRecords()
+    # True until the committee decides the request (committee.decision_take_if_due): the
+    # queue's "My vote: voted" filter reads a member's open votes through the partial index
+    # vote_member_open instead of the hundreds of thousands they cast on decided requests.
+    open = models.BooleanField(_("request not decided yet"), default=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["open"])
 
     class Meta:
         ordering = ["cast_at", "pk"]
@@ -771,7 +775,14 @@ class CommitteeVote(models.Model):
                 name="committeevote_recusal_has_statement",
             ),
         ]
-        indexes = [models.Index(fields=["member", "support_request"], name="vote_member_request")]
+        indexes = [
+            models.Index(fields=["member", "support_request"], name="vote_member_request"),
+            models.Index(
+                fields=["member", "support_request"],
+                condition=models.Q(open=True),
+                name="vote_member_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_vote_display()}"

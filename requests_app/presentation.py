@@ -3,6 +3,7 @@ the days left; overdue requests stand out."""
 
 import datetime
 
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
@@ -40,3 +41,34 @@ def due_html(obj, now: datetime.datetime | None = None):
         dual_date_html(obj.decision_due_at),
         days_left_text(left),
     )
+
+
+class DueBadges:
+    """``due_html`` for the many rows of one page: a queue page's rows share a handful of
+    due dates and day counts, and each Hijri + Gregorian date (the slow part: hijridate
+    and a localised date format) and each "N days left" is drawn once per page.
+
+    One instance per request and language, with one ``now`` for all the rows."""
+
+    def __init__(self, now: datetime.datetime | None = None):
+        self.now = now or timezone.now()
+        self._dates: dict = {}
+        self._badges: dict = {}
+
+    def days_left(self, obj) -> int | None:
+        return obj.days_left(self.now)
+
+    def html(self, obj, left: int | None = ...):
+        """The badge of ``obj``; pass ``left`` (``days_left``) when already computed."""
+        if left is ...:
+            left = obj.days_left(self.now)
+        if left is None:
+            key = None
+        elif obj.clock_paused_at:
+            key = ("paused", timezone.localdate(obj.effective_due_at(self.now)))
+        else:
+            key = (left, timezone.localdate(obj.decision_due_at))
+        badge = self._badges.get(key)
+        if badge is None:
+            badge = self._badges[key] = due_html(obj, self.now)
+        return badge

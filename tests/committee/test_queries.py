@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 # Middleware and login (session, user, permissions, the association's profile) plus the
 # page's own reads; the flatness tests below are what catch an N+1.
 QUEUE_QUERIES = 11
-CASE_FILE_QUERIES = 20
+CASE_FILE_QUERIES = 18
 
 NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
 PREV = re.compile(r'<a rel="prev" href="([^"]+)"')
@@ -254,3 +254,28 @@ def test_the_case_file_reads_a_fixed_number_of_queries(
         response = member_client.get(f"/committee/requests/{case.pk}/")
     assert response.status_code == 200
     assert "قريب" in response.content.decode()
+
+
+def test_the_default_committees_case_file_reads_its_members_once(
+    client, roles, members, django_assert_max_num_queries
+):
+    """A program without its own committee: the default committee and the members it lists
+    come in one query, which also answers who may open the case (only those listed)."""
+    from requests_app.models import Committee
+    from tests.factories import CommitteeUserFactory, ProgramFactory
+
+    default = Committee.objects.get(is_default=True)
+    default.members.set(members[:3])
+    case = SupportRequestFactory(program=ProgramFactory(quorum=3), in_committee=True)
+    client.force_login(members[1])
+    with django_assert_max_num_queries(CASE_FILE_QUERIES):
+        html = client.get(f"/committee/requests/{case.pk}/").content.decode()
+    waiting = html.split("لم يصوّت بعد")[1].split("</p>")[0]
+    assert all(member.first_name in waiting for member in members[:3])
+    assert members[3].first_name not in waiting
+    client.force_login(members[3])  # of the role, not listed on the default committee
+    assert client.get(f"/committee/requests/{case.pk}/").status_code == 403
+    # Listing nobody, the default committee is the whole role.
+    default.members.clear()
+    client.force_login(CommitteeUserFactory(username="anyone"))
+    assert client.get(f"/committee/requests/{case.pk}/").status_code == 200
