@@ -19,7 +19,7 @@ BIG_TABLES = {
     ("beneficiaries", "householdmember"),
     ("requests_app", "supportrequest"),
     ("requests_app", "statuschange"),
-    ("requests_app", "vote"),
+    ("requests_app", "committeevote"),
     ("requests_app", "decision"),
 }
 # Indexes written before the rule, created with their tables (on empty tables, where a
