@@ -120,3 +120,17 @@ def test_the_immediate_backend_sends_after_commit_and_stores_no_task(
     assert len(sms.outbox) == 1
     assert not DBTaskResult.objects.exists()
     sms.outbox.clear()
+
+
+def test_the_back_office_lists_the_tasks_with_their_failures(client, database_tasks):
+    from django.contrib.auth import get_user_model
+
+    notification_task = deliver_notification.enqueue(notification_id=987654321)
+    DBTaskResult.objects.filter(pk=notification_task.id).update(
+        status="FAILED", exception_class_path="channels_app.sms.SmsError"
+    )
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(root)
+    response = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
+    assert response.status_code == 200
+    assert "deliver_notification" in response.content.decode()
