@@ -217,11 +217,17 @@ def beneficiary_create_in_transaction(
         beneficiary.created_by = actor
         beneficiary._history_user = actor
     _prepare(beneficiary, trusted, identity_looked_up=identity_looked_up)
-    beneficiary.save()
+    # The number follows the row's id, so it is given just after the INSERT; the history
+    # row is written once the number is known (the same row save() would write, user from
+    # the actor or the request) rather than written without it and corrected.
+    beneficiary.skip_history_when_saving = True
+    try:
+        beneficiary.save()
+    finally:
+        del beneficiary.skip_history_when_saving
     beneficiary.file_number = file_number_for(beneficiary.pk)
     Beneficiary.objects.filter(pk=beneficiary.pk).update(file_number=beneficiary.file_number)
-    # The history row written by save() lacks the number given just after: keep it true.
-    beneficiary.history.filter(history_type="+").update(file_number=beneficiary.file_number)
+    Beneficiary.history.bulk_history_create([beneficiary], default_change_reason=None)
     return beneficiary
 
 

@@ -272,8 +272,8 @@ def test_the_rules_checked_in_python_refuse_what_the_database_constraints_refuse
     assert python_refusal.value.message_dict == database_refusal.value.message_dict
     assert not Beneficiary.objects.exists()
 
-    # INSERT, its history row, and the file number on both: no constraint queries.
-    with django_assert_max_num_queries(4 + 2):  # + the test's savepoint
+    # INSERT, the file number, the history row: no constraint queries.
+    with django_assert_max_num_queries(3 + 2):  # + the test's savepoint
         person = _create_looked_up(monthly_income=Decimal("0"))
     assert person.file_number == f"M{person.pk:07d}"
 
@@ -333,3 +333,12 @@ def test_a_document_needs_the_callers_transaction():
             )
     finally:
         connection.in_atomic_block = True
+
+
+def test_the_first_history_row_has_the_file_number_the_actor_and_no_reason(officer):
+    person = register(actor=officer)
+    first = person.history.get()
+    assert first.history_type == "+"
+    assert first.file_number == person.file_number
+    assert first.history_user == officer
+    assert first.history_change_reason is None
