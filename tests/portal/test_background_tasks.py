@@ -4,6 +4,7 @@ works out the message and sends it. The rest of the suite runs tasks immediately
 
 import pytest
 from django.db import transaction
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -23,8 +24,11 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, monkeypatch):
     settings.TASKS = DATABASE_TASKS
+    # The worker closes stale connections before each task, as Django does between
+    # requests; here that would be the test's own transaction (PostgreSQL).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     sms.outbox.clear()
     yield
     sms.outbox.clear()
