@@ -112,11 +112,64 @@ def sanitize_upload(file, content_type: str):
     return ContentFile(output.getvalue(), name=getattr(file, "name", "") or "scan")
 
 
-def _prepare(beneficiary: Beneficiary, trusted: Iterable[str] = ()) -> None:
+# The check constraints whose condition is evaluated here, on the instance, by the services
+# that validate inside a caller's transaction: Django asks the database for each one (a
+# savepoint and a SELECT). A constraint not named here is still asked of the database.
+BENEFICIARY_CHECKS = {
+    "beneficiary_income_not_negative": lambda b: b.monthly_income is None or b.monthly_income >= 0,
+    "beneficiary_identity_has_type": lambda b: b.id_number == "" or b.id_type != "",
+}
+DOCUMENT_CHECKS = {
+    "document_expires_after_issue": lambda d: (
+        d.issue_date is None or d.expiry_date is None or d.expiry_date >= d.issue_date
+    ),
+}
+
+
+def validate_constraints_here(
+    instance, checks: dict, *, looked_up: Iterable[str] = (), exclude: Iterable[str] = ()
+) -> None:
+    """``Model.validate_constraints`` with the conditions in ``checks`` evaluated in Python
+    and the unique constraints in ``looked_up`` left to the caller, who has just searched
+    for a clash under lock (the database's unique index still guards a race). Raises the
+    ValidationError Django would."""
+    errors: dict[str, list] = {}
+    skipped = set(looked_up)
+    for constraint in instance._meta.constraints:
+        if constraint.name in skipped:
+            continue
+        try:
+            check = checks.get(constraint.name)
+            if check is None:
+                constraint.validate(type(instance), instance, exclude=set(exclude))
+            elif not check(instance):
+                raise ValidationError(
+                    constraint.get_violation_error_message(),
+                    code=constraint.violation_error_code,
+                )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _prepare(
+    beneficiary: Beneficiary, trusted: Iterable[str] = (), *, identity_looked_up: bool = False
+) -> None:
     # ``trusted``: foreign keys whose value the caller has just read from the database, so
     # their existence need not be checked again (one query each).
     beneficiary.compact_typed_identifiers()
-    beneficiary.full_clean(exclude=["name_normalized", *trusted])
+    exclude = ["name_normalized", *trusted]
+    if identity_looked_up:
+        beneficiary.full_clean(exclude=exclude, validate_constraints=False)
+        validate_constraints_here(
+            beneficiary,
+            BENEFICIARY_CHECKS,
+            looked_up={"beneficiary_identity_unique"},
+            exclude=exclude,
+        )
+    else:
+        beneficiary.full_clean(exclude=exclude)
     beneficiary.name_normalized = " ".join(
         part
         for part in (normalize_arabic(beneficiary.name_ar), normalize_arabic(beneficiary.name_en))
@@ -143,11 +196,14 @@ def beneficiary_create_in_transaction(
     actor=None,
     beneficiary: Beneficiary | None = None,
     trusted: Iterable[str] = (),
+    identity_looked_up: bool = False,
     **fields: Any,
 ) -> Beneficiary:
     """``beneficiary_create`` for a caller whose own transaction rolls back whole on any
     error (no savepoint of its own). ``trusted`` names foreign keys just read from the
-    database, whose existence is not checked again."""
+    database, whose existence is not checked again. ``identity_looked_up``: the caller
+    has just searched this identity under lock and found no record, so the unique
+    identity is not asked of the database again (the unique index still guards)."""
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError(
             "beneficiary_create_in_transaction needs the caller's transaction."
@@ -160,12 +216,18 @@ def beneficiary_create_in_transaction(
     if actor is not None and getattr(actor, "pk", None):
         beneficiary.created_by = actor
         beneficiary._history_user = actor
-    _prepare(beneficiary, trusted)
-    beneficiary.save()
+    _prepare(beneficiary, trusted, identity_looked_up=identity_looked_up)
+    # The number follows the row's id, so it is given just after the INSERT; the history
+    # row is written once the number is known (the same row save() would write, user from
+    # the actor or the request) rather than written without it and corrected.
+    beneficiary.skip_history_when_saving = True
+    try:
+        beneficiary.save()
+    finally:
+        del beneficiary.skip_history_when_saving
     beneficiary.file_number = file_number_for(beneficiary.pk)
     Beneficiary.objects.filter(pk=beneficiary.pk).update(file_number=beneficiary.file_number)
-    # The history row written by save() lacks the number given just after: keep it true.
-    beneficiary.history.filter(history_type="+").update(file_number=beneficiary.file_number)
+    Beneficiary.history.bulk_history_create([beneficiary], default_change_reason=None)
     return beneficiary
 
 
@@ -321,6 +383,38 @@ def document_add(
 ) -> BeneficiaryDocument:
     """Store a document privately after checking its size and real type (PDF, JPEG or
     PNG by content). Raises ValidationError; nothing is stored when it does."""
+    return document_add_in_transaction(
+        beneficiary=beneficiary,
+        document_type=document_type,
+        file=file,
+        actor=actor,
+        number=number,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        document=document,
+        checked_here=False,
+    )
+
+
+def document_add_in_transaction(
+    *,
+    beneficiary: Beneficiary,
+    document_type: str,
+    file,
+    actor=None,
+    number: str = "",
+    issue_date: datetime.date | None = None,
+    expiry_date: datetime.date | None = None,
+    document: BeneficiaryDocument | None = None,
+    checked_here: bool = True,
+) -> BeneficiaryDocument:
+    """``document_add`` for a caller whose own transaction rolls back whole on any error
+    (no savepoint of its own), with the beneficiary just written or read by that caller
+    (not looked up again) and the date rule checked here rather than by a query."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "document_add_in_transaction needs the caller's transaction."
+        )
     content_type = document_file_check(file)
     file = sanitize_upload(file, content_type)
     document = document or BeneficiaryDocument()
@@ -337,7 +431,12 @@ def document_add(
         document.uploaded_by = actor
         document._history_user = actor
     document.file = file
-    document.full_clean(exclude=["file"])
+    if checked_here:
+        exclude = ["file", "beneficiary"]
+        document.full_clean(exclude=exclude, validate_constraints=False)
+        validate_constraints_here(document, DOCUMENT_CHECKS, exclude=exclude)
+    else:
+        document.full_clean(exclude=["file"])
     document.save()
     return document
 

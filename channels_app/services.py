@@ -1,9 +1,10 @@
 """Writes with rules for channels and notifications.
 
 ``notification_send`` is the one way the rest of Mustafid tells an applicant something.
-It records a ``Notification`` and hands the sending to a Django Task after the caller's
-transaction commits: nothing is sent for work that is rolled back, and a gateway that
-fails marks the message failed (to be retried) without touching the caller's work."""
+It records a ``Notification`` and hands the sending to a Django Task that runs after the
+caller's transaction commits (``channels_app.tasks.enqueue_after_commit``): nothing is
+sent for work that is rolled back, and a gateway that fails marks the message failed (to
+be retried) without touching the caller's work."""
 
 import datetime
 import logging
@@ -185,13 +186,10 @@ def _channel(code: str) -> Channel:
 
 
 def _enqueue_after_commit(notification_id: int) -> None:
-    from .tasks import deliver_notification
+    # A queue that is down leaves the row "queued": the retry command finds it.
+    from .tasks import deliver_notification, enqueue_after_commit
 
-    # robust: a task queue that is down must not break the caller, whose work is
-    # already committed; the row stays queued and the retry command finds it.
-    transaction.on_commit(
-        lambda: deliver_notification.enqueue(notification_id=notification_id), robust=True
-    )
+    enqueue_after_commit(deliver_notification, notification_id=notification_id)
 
 
 class TemplateMissing(Exception):

@@ -3,6 +3,7 @@ template tags (Hijri dates), health check, roles and demo-data commands."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -25,3 +26,10 @@ class TwoStepConfig(AppConfig):
     label = "otp_totp"
     default_auto_field = "django.db.models.AutoField"
     verbose_name = _("Two-step sign-in")
+
+
+class BackgroundTasksConfig(TasksAppConfig):
+    """django-tasks-db's queue of Django Tasks (production's worker reads it), under a name
+    staff understand in the back-office."""
+
+    verbose_name = _("Background tasks")

@@ -1,5 +1,6 @@
-"""Django's own strings that its Arabic catalogue does not translate yet (Django 6.1),
-and a few it translates in words we replace.
+"""Django's own strings that its Arabic catalogue does not translate yet (Django 6.1), a
+few it translates in words we replace, and those of libraries that have no Arabic
+catalogue (django-tasks-db).
 
 Staff see them on every admin list: the actions bar's "- Select an option -" and "Run"
 button, the filter and search landmarks, the pager. Listed here so ``makemessages``
@@ -45,4 +46,21 @@ DJANGO_STRINGS = [
     # ("enter!") on the sign-in buttons; ours is «تسجيل الدخول».
     _("Log in"),
     _("Log in again"),
+    # django-tasks-db (no Arabic catalogue): the background tasks' list and its export
+    _("Task Result"),
+    _("Task Results"),
+    _("status"),
+    _("enqueued at"),
+    _("started at"),
+    _("finished at"),
+    _("args kwargs"),
+    _("priority"),
+    _("task path"),
+    _("worker id"),
+    _("queue name"),
+    _("backend name"),
+    _("run after"),
+    _("return value"),
+    _("exception class path"),
+    _("traceback"),
 ]

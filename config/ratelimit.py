@@ -15,6 +15,7 @@ Limits come from ``settings.MUSTAFID_RATELIMITS`` (``{"track": (20, 900)}``: 20 
 minutes); an unknown scope uses ``(30, 3600)``."""
 
 import base64
+import contextlib
 import datetime
 import ipaddress
 import logging
@@ -35,13 +36,16 @@ DEFAULT_LIMIT = (30, 3600)
 
 
 class CountingDatabaseCache(DatabaseCache):
-    """The database cache, with a counter that costs one short transaction per hit.
+    """The database cache, with a counter that costs two statements per hit.
 
     Django's ``DatabaseCache`` counts the whole table (``SELECT COUNT(*)``) on every write
     to decide whether to cull, and ``add`` + ``incr`` take two writes (one of them a failed
     INSERT) and a read: eleven round trips per counted request, and ``incr`` is not atomic
-    (two requests at once both write the same count). ``hit`` reads the row ``FOR UPDATE``
-    and writes it back, keeping the expiry set when the window's counter was created; the
+    (two requests at once both write the same count). ``hit`` reads the row and writes it
+    back only if it is unchanged (or inserts it; a lost race reads again, and after a few
+    it reads the row ``FOR UPDATE``), keeping the expiry set when the window's counter was
+    created: two round trips instead of four (BEGIN, SELECT … FOR UPDATE, UPDATE,
+    COMMIT), nothing counted twice or lost. The
     table is pruned of expired rows (and culled past ``MAX_ENTRIES``) every ``CULL_EVERY``
     hits of the process, not counted on each one. Everything else is the stock cache."""
 
@@ -77,7 +81,8 @@ class CountingDatabaseCache(DatabaseCache):
                 microsecond=0
             )
         )
-        for attempt in range(2):
+        used = self._hit_without_lock(connection, db, key, now, new_expiry)
+        for attempt in range(2 if used is None else 0):
             try:
                 with transaction.atomic(using=db), connection.cursor() as cursor:
                     cursor.execute(
@@ -116,6 +121,60 @@ class CountingDatabaseCache(DatabaseCache):
         if self._cull_every and self._hits % self._cull_every == 0:
             self._prune(db)
         return used
+
+    def _hit_without_lock(self, connection, db, key, now, new_expiry) -> int | None:
+        """The hit in two statements, each its own transaction: read the counter, then
+        write it back only if nobody changed it meanwhile (or create it, if nobody created
+        it meanwhile). None after a few lost races: the caller then locks the row."""
+        quote_name = connection.ops.quote_name
+        table = quote_name(self._table)
+        key_column, value_column = quote_name("cache_key"), quote_name("value")
+        expires_column = quote_name("expires")
+        db_now = connection.ops.adapt_datetimefield_value(now)
+        for _attempt in range(3):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {value_column}, {expires_column} FROM {table} WHERE {key_column} = %s",
+                    [key],
+                )
+                row = cursor.fetchone()
+                if row is None:
+                    try:
+                        # Inside a caller's transaction a failed INSERT must not break it.
+                        with (
+                            transaction.atomic(using=db)
+                            if connection.in_atomic_block
+                            else (contextlib.nullcontext())
+                        ):
+                            cursor.execute(
+                                f"INSERT INTO {table} ({key_column}, {value_column}, "
+                                f"{expires_column}) VALUES (%s, %s, %s)",
+                                [key, self._encode(1), new_expiry],
+                            )
+                    except IntegrityError:
+                        continue  # created meanwhile: read it again
+                    return 1
+                if self._expires(connection, row[1]) < now:
+                    used = 1
+                    cursor.execute(
+                        f"UPDATE {table} SET {value_column} = %s, {expires_column} = %s "
+                        f"WHERE {key_column} = %s AND {value_column} = %s "
+                        f"AND {expires_column} < %s",
+                        [self._encode(used), new_expiry, key, row[0], db_now],
+                    )
+                else:
+                    used = int(pickle.loads(base64.b64decode(row[0].encode()))) + 1
+                    # The value only grows within a window (a reset needs the row expired,
+                    # which the condition on expires excludes), so equal means unchanged.
+                    cursor.execute(
+                        f"UPDATE {table} SET {value_column} = %s "
+                        f"WHERE {key_column} = %s AND {value_column} = %s "
+                        f"AND {expires_column} >= %s",
+                        [self._encode(used), key, row[0], db_now],
+                    )
+                if cursor.rowcount == 1:
+                    return used
+        return None
 
     def _encode(self, value) -> str:
         return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")

@@ -1,7 +1,8 @@
 """The applicant's messages for each workflow event, through the notification service.
 
-Called after commit (``transaction.on_commit`` in services), so a message never goes out
-for a move that was rolled back, and a failing gateway never undoes the move."""
+Run by the ``send_status_change_message`` task (requests_app/tasks.py) once the move is
+committed, so a message never goes out for a move that was rolled back, and a failing
+gateway never undoes the move."""
 
 import logging
 

@@ -136,11 +136,15 @@ def support_request_transition(
 
 
 def _notify_after_commit(*, support_request: SupportRequest, status_change: StatusChange) -> None:
-    from .notifications import notify_status_change
+    # A task, so production's request only stores one task row with the move.
+    from channels_app.tasks import enqueue_after_commit
 
-    request_pk, change_pk = support_request.pk, status_change.pk
-    transaction.on_commit(
-        lambda: notify_status_change(support_request_id=request_pk, status_change_id=change_pk)
+    from .tasks import send_status_change_message
+
+    enqueue_after_commit(
+        send_status_change_message,
+        support_request_id=support_request.pk,
+        status_change_id=status_change.pk,
     )
 
 

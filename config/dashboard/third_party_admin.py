@@ -93,3 +93,40 @@ def _axes():
 
 
 _axes()
+
+
+def _background_tasks():
+    """django-tasks-db's task list (production's queue, README: Background tasks): staff
+    see waiting, stuck and failed tasks there, read-only. A traceback can quote what a
+    gateway said about a person's address: only with the sensitive permission."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not admin.site.is_registered(DBTaskResult):
+        return
+    current = type(admin.site.get_model_admin(DBTaskResult))
+    exporting_admin = type(
+        f"Exporting{current.__name__}",
+        (ExportMixin, current),
+        {
+            "__module__": __name__,
+            "actions": [*(current.actions or []), "export_csv", "export_xlsx"],
+            "export_fields": [
+                "id",
+                "task_path",
+                "args_kwargs",
+                "status",
+                "queue_name",
+                "priority",
+                "enqueued_at",
+                "started_at",
+                "finished_at",
+                "worker_ids",
+                "exception_class_path",
+            ],
+            "export_sensitive_fields": ["traceback"],
+        },
+    )
+    _reregister(DBTaskResult, exporting_admin)
+
+
+_background_tasks()

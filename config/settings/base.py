@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "config.apps.TwoStepConfig",
+    # django-tasks-db's task table, in every environment (its migrations run everywhere, so
+    # `makemigrations --check` and a database moved between environments agree), though
+    # only production's TASKS uses it (README: Background tasks).
+    "config.apps.BackgroundTasksConfig",
     # Mustafid
     "config.apps.CoreConfig",
     "policies",
@@ -241,7 +245,7 @@ MUSTAFID_SMS_API_KEY = env.str("MUSTAFID_SMS_API_KEY", default="")
 MUSTAFID_SMS_SENDER = env.str("MUSTAFID_SMS_SENDER", default="")
 
 # Slow work (messages, reminders) runs as Django Tasks: immediately on a laptop and in
-# tests; production points TASKS at a database-backed worker.
+# tests; production points TASKS at django-tasks-db and runs `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

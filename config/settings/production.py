@@ -40,6 +40,11 @@ CSRF_COOKIE_HTTPONLY = True
 # Production sends real e-mail: SMTP unless DJANGO_EMAIL_BACKEND names another backend.
 MAILERS = mailers_from_env("django.core.mail.backends.smtp.EmailBackend")
 
+# Messages and other slow work wait in the database for `manage.py db_worker` (README:
+# Background tasks): a slow SMS gateway never holds a web request, and a task queued in a
+# request's transaction is stored with that request's rows or not at all.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 # Several app servers share rate-limit counters and sessions through the database.
 CACHES = {
     "default": {

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from beneficiaries.services import (
     beneficiary_create_in_transaction,
     consents_record_in_transaction,
     document_add,
+    document_add_in_transaction,
     document_file_check,
 )
 from policies.models import PolicyDocument
@@ -303,17 +305,22 @@ def portal_application_submit(
 
     Idempotent: a second submission of the same application returns the same request.
     All or nothing: a refusal (``WorkflowError``/``ValidationError``) stores nothing."""
-    # Lock the row only (PostgreSQL refuses FOR UPDATE across the nullable program join).
+    # Lock the row only (PostgreSQL refuses FOR UPDATE across the nullable program join);
+    # whether it holds documents comes with it, so most applications (no document) skip
+    # reading them.
     application = (
         PendingApplication.objects.select_for_update(of=("self",))
         .select_related("program")
+        .annotate(
+            holds_documents=Exists(PendingDocument.objects.filter(application=OuterRef("pk")))
+        )
         .get(pk=application.pk)
     )
     if application.submitted_request_id:
         return SupportRequest.objects.get(pk=application.submitted_request_id)
     # Everything below runs in this one transaction, which rolls back whole on any error:
     # the services it calls take no savepoint of their own.
-    documents = list(application.documents.all())
+    documents = list(application.documents.all()) if application.holds_documents else []
     step = missing_step(application, documents)
     if step:
         raise ApplicationIncomplete(step)
@@ -338,6 +345,8 @@ def portal_application_submit(
             else "ar",
             # Just read above: not checked again.
             trusted=["preferred_channel"] if channel is not None else [],
+            # _returning_beneficiary found no record with this identity, under lock.
+            identity_looked_up=True,
             **{key: value for key, value in typed.items() if value is not None},
         )
     else:
@@ -365,7 +374,7 @@ def portal_application_submit(
     )
     for pending in documents:
         with pending.file.open("rb") as handle:
-            document_add(
+            document_add_in_transaction(
                 beneficiary=beneficiary,
                 document_type=pending.document_type,
                 file=File(handle, name=pending.original_name),

@@ -282,7 +282,13 @@ def _summary(application):
 
 
 def _declaration_step(request, application):
-    documents = list(application.documents.all())
+    # The held documents are read here only when the program asks for some (the step
+    # check needs them); the page reads them when it is shown, the submission under lock.
+    documents = (
+        list(application.documents.all())
+        if application.program_id and application.program.required_document_types
+        else None
+    )
     step = services.missing_step(application, documents)
     if step:
         messages.warning(request, _("Please complete this step first."))
@@ -297,7 +303,7 @@ def _declaration_step(request, application):
             application,
             form=form,
             summary=_summary(application),
-            documents=documents,
+            documents=documents if documents is not None else list(application.documents.all()),
             rules=texts[PolicyDocument.Kind.CONSENT],
             declaration=texts[PolicyDocument.Kind.DECLARATION],
         )

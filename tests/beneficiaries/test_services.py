@@ -237,3 +237,108 @@ def test_access_log_record_keeps_who_what_and_where(rf, officer):
         "10.1.2.3",
         "view",
     )
+
+
+# --- inside a caller's transaction (the public portal's submission) ----------------------
+
+
+def _create_looked_up(**overrides):
+    from django.db import transaction
+
+    from beneficiaries.services import beneficiary_create_in_transaction
+
+    fields = {
+        "name_ar": "أحمد بن علي الغامدي",
+        "id_type": "national_id",
+        "id_number": CITIZEN,
+        "mobile": "0512345678",
+        "birth_date": datetime.date(1980, 5, 5),
+    }
+    with transaction.atomic():
+        return beneficiary_create_in_transaction(identity_looked_up=True, **(fields | overrides))
+
+
+def test_the_rules_checked_in_python_refuse_what_the_database_constraints_refuse(
+    django_assert_max_num_queries,
+):
+    """The portal's submission checks the check constraints on the instance instead of a
+    savepoint and a SELECT each: the same refusals, the same messages."""
+    from decimal import Decimal
+
+    with pytest.raises(ValidationError) as python_refusal:
+        _create_looked_up(monthly_income=Decimal("-1"))
+    with pytest.raises(ValidationError) as database_refusal:
+        register(monthly_income=Decimal("-1"))
+    assert python_refusal.value.message_dict == database_refusal.value.message_dict
+    assert not Beneficiary.objects.exists()
+
+    # INSERT, the file number, the history row: no constraint queries.
+    with django_assert_max_num_queries(3 + 2):  # + the test's savepoint
+        person = _create_looked_up(monthly_income=Decimal("0"))
+    assert person.file_number == f"M{person.pk:07d}"
+
+
+def test_every_beneficiary_and_document_constraint_is_checked_somewhere():
+    """A constraint added to the models is asked of the database unless named here; the
+    names here must still exist."""
+    from beneficiaries.services import BENEFICIARY_CHECKS, DOCUMENT_CHECKS
+
+    assert set(BENEFICIARY_CHECKS) <= {c.name for c in Beneficiary._meta.constraints}
+    assert set(DOCUMENT_CHECKS) <= {c.name for c in BeneficiaryDocument._meta.constraints}
+
+
+def test_a_document_added_in_the_callers_transaction_keeps_the_date_rule():
+    from django.db import transaction
+
+    from beneficiaries.services import document_add_in_transaction
+
+    person = BeneficiaryFactory()
+    with pytest.raises(ValidationError) as refusal, transaction.atomic():
+        document_add_in_transaction(
+            beneficiary=person,
+            document_type="national_id",
+            file=pdf_upload(),
+            issue_date=datetime.date(2025, 3, 1),
+            expiry_date=datetime.date(2025, 2, 1),
+        )
+    with pytest.raises(ValidationError) as database_refusal:
+        document_add(
+            beneficiary=person,
+            document_type="national_id",
+            file=pdf_upload(),
+            issue_date=datetime.date(2025, 3, 1),
+            expiry_date=datetime.date(2025, 2, 1),
+        )
+    assert refusal.value.message_dict == database_refusal.value.message_dict
+    assert not BeneficiaryDocument.objects.exists()
+    with transaction.atomic():
+        document = document_add_in_transaction(
+            beneficiary=person, document_type="national_id", file=pdf_upload()
+        )
+    assert document.history.count() == 1
+
+
+def test_a_document_needs_the_callers_transaction():
+    from django.db import transaction
+
+    from beneficiaries.services import document_add_in_transaction
+
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block  # the test's own; pretend there is none
+    connection.in_atomic_block = False
+    try:
+        with pytest.raises(transaction.TransactionManagementError):
+            document_add_in_transaction(
+                beneficiary=BeneficiaryFactory.build(), document_type="other", file=pdf_upload()
+            )
+    finally:
+        connection.in_atomic_block = True
+
+
+def test_the_first_history_row_has_the_file_number_the_actor_and_no_reason(officer):
+    person = register(actor=officer)
+    first = person.history.get()
+    assert first.history_type == "+"
+    assert first.file_number == person.file_number
+    assert first.history_user == officer
+    assert first.history_change_reason is None

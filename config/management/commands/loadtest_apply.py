@@ -1,14 +1,54 @@
 """``manage.py loadtest_apply``: N concurrent applicants submit /apply/ against gunicorn
 on 127.0.0.1 for at most S seconds (README: Load test). Fails unless every confirmation
-page has its request in the database, no other request appeared, and nothing was a 5xx."""
+page has its request in the database, no other request appeared, and nothing was a 5xx.
 
+With production's task queue (django-tasks-db, as the benchmark's settings have it) a
+``db_worker`` runs beside gunicorn, as in production; afterwards the queue is drained and
+every stored request must have its "request received" message sent: nothing lost there
+either."""
+
+import os
+import signal
+import subprocess
+import sys
 import time
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.tasks import task_backends
 
 from config import loadtest
 from config.bench import Gunicorn
+
+
+class Worker:
+    """``manage.py db_worker`` in its own process for the length of the load."""
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
+            env=dict(os.environ),
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # finishes the task it is running
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _database_queue() -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
 
 
 class Command(BaseCommand):
@@ -37,12 +77,25 @@ class Command(BaseCommand):
             f"{applicants} applicants for {seconds:.0f} s against gunicorn ({workers} workers) "
             f"on {connection.vendor}…"
         )
+        queue = _database_queue()
         started = time.monotonic()
         try:
             with Gunicorn(workers=workers) as server:
-                tally = loadtest.run(
-                    base=server.base, program_id=program.pk, applicants=applicants, seconds=seconds
-                )
+                if queue:
+                    with Worker():
+                        tally = loadtest.run(
+                            base=server.base,
+                            program_id=program.pk,
+                            applicants=applicants,
+                            seconds=seconds,
+                        )
+                else:
+                    tally = loadtest.run(
+                        base=server.base,
+                        program_id=program.pk,
+                        applicants=applicants,
+                        seconds=seconds,
+                    )
         finally:
             # The test program must not stay open on the public /apply/ page.
             Program.objects.filter(pk=program.pk).update(is_open=False)
@@ -64,6 +117,8 @@ class Command(BaseCommand):
         lines += [f"  {count} × {reason}" for reason, count in tally.failure_reasons.items()]
         self.stdout.write("\n".join(lines))
         problems = []
+        if queue:
+            problems += self._messages(created)
         if tally.server_errors:
             problems.append(f"{tally.server_errors} server errors")
         if stored != confirmed or len(confirmed) != len(tally.confirmations):
@@ -76,3 +131,34 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("; ".join(problems))
         self.stdout.write(self.style.SUCCESS("Nothing lost."))
+
+    def _messages(self, created) -> list[str]:
+        """Drain the task queue, then: one sent "request received" message per request."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from channels_app.models import Notification
+        from requests_app.models import SupportRequest
+
+        waiting = self._ready_tasks()
+        drained = time.monotonic()
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        drained = time.monotonic() - drained
+        messages = Notification.objects.filter(
+            event="request_received",
+            related_type=ContentType.objects.get_for_model(SupportRequest),
+            related_id__in=created.values("pk"),
+        )
+        sent = messages.filter(status=Notification.Status.SENT).count()
+        requests = created.count()
+        self.stdout.write(
+            f"messages sent             {sent} of {requests} (a worker ran beside gunicorn; "
+            f"{waiting} tasks, earlier runs' too, waited after the load: {drained:.1f} s to drain)"
+        )
+        if sent != requests:
+            return [f"{requests - sent} requests without their message sent"]
+        return []
+
+    def _ready_tasks(self) -> int:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
