@@ -402,7 +402,8 @@ def _fast_related_wrappers(form_or_formset_class):
 
 class _SharedChoicesMixin:
     """Every row of an inline formset asks the database for the same choice lists (a
-    channel <select> per consent row): here each list is read once per formset."""
+    channel <select> per consent row): here each list is read once per formset, and the
+    empty form (the "add another" row) is built once."""
 
     def _share_choices(self, form):
         cache = self.__dict__.setdefault("_shared_choices", {})
@@ -425,7 +426,12 @@ class _SharedChoicesMixin:
 
     @property
     def empty_form(self):
-        return self._share_choices(super().empty_form)
+        # Built once: the stock property builds a new form on every read, and the admin
+        # reads it up to five times per inline (rows, header, media, multipart check).
+        form = self.__dict__.get("_empty_form")
+        if form is None:
+            form = self.__dict__["_empty_form"] = self._share_choices(super().empty_form)
+        return form
 
 
 def shared_choices(formset_class, renderer=None):
