@@ -103,6 +103,7 @@ class SensitiveFieldsMixin:
 class HouseholdMemberInline(SensitiveFieldsMixin, admin.TabularInline):
     model = HouseholdMember
     form = HouseholdMemberForm
+    template = "admin/edit_inline/fast_tabular.html"  # the stock markup, drawn in Python
     extra = 0
     can_delete = False
     fields = [
@@ -121,6 +122,7 @@ class HouseholdMemberInline(SensitiveFieldsMixin, admin.TabularInline):
 class BeneficiaryDocumentInline(admin.StackedInline):
     model = BeneficiaryDocument
     form = BeneficiaryDocumentForm
+    template = "admin/edit_inline/fast_stacked.html"  # the stock markup, drawn in Python
     extra = 0
     can_delete = False
     readonly_fields = ["download", "verified_by", "verified_at"]
@@ -144,6 +146,7 @@ class BeneficiaryDocumentInline(admin.StackedInline):
 
 class ConsentInline(admin.TabularInline):
     model = Consent
+    template = "admin/edit_inline/fast_tabular.html"  # the stock markup, drawn in Python
     extra = 0
     can_delete = False
     fields = ["purpose", "text_version", "channel", "given_at", "withdrawn_at", "withdrawal_note"]

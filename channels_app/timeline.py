@@ -17,6 +17,7 @@ attribute holding the time. One query per source, whatever the length of the his
 so the page's query count stays fixed."""
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -102,14 +103,32 @@ def request_timeline(support_request, kinds: Iterable[str] | None = None) -> lis
     return _sorted(entries)
 
 
+# The person's requests while their timeline is being read: the sources of records that
+# belong to a request (status changes, reports, deliveries…) and the messages about them
+# look them up by id instead of each joining the requests table again.
+_REQUESTS: ContextVar[tuple[Any, list] | None] = ContextVar("timeline_requests", default=None)
+
+
+def beneficiary_requests(beneficiary) -> list:
+    """The beneficiary's requests: read once per beneficiary_timeline() call."""
+    current = _REQUESTS.get()
+    if current is not None and current[0] == beneficiary.pk:
+        return current[1]
+    return list(beneficiary.support_requests.all())
+
+
 def beneficiary_timeline(beneficiary, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
     wanted = set(kinds) if kinds is not None else None
     entries: list[TimelineEntry] = []
-    for source in _SOURCES.values():
-        if wanted is not None and source.kind not in wanted:
-            continue
-        if source.for_beneficiary is not None:
-            entries.extend(_collect(source.for_beneficiary(beneficiary), source))
+    token = _REQUESTS.set((beneficiary.pk, list(beneficiary.support_requests.all())))
+    try:
+        for source in _SOURCES.values():
+            if wanted is not None and source.kind not in wanted:
+                continue
+            if source.for_beneficiary is not None:
+                entries.extend(_collect(source.for_beneficiary(beneficiary), source))
+    finally:
+        _REQUESTS.reset(token)
     return _sorted(entries)
 
 
@@ -145,9 +164,7 @@ def _notifications_for_request(support_request):
 def _notifications_for_beneficiary(beneficiary):
     from .selectors import notifications_for_many
 
-    # The beneficiary's requests are read in the same query as their messages' filter.
-    requests = list(beneficiary.support_requests.only("pk"))
-    return notifications_for_many(requests)
+    return notifications_for_many(beneficiary_requests(beneficiary))
 
 
 def register_default_sources() -> None:

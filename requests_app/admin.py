@@ -692,6 +692,13 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
             form=form,
         )
 
+    def get_formsets_with_inlines(self, request, obj=None):
+        from config.fast_forms import fast_renderer, shared_choices
+
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            # The deliveries' management form and row keys drawn in Python (issue #11).
+            yield shared_choices(formset, renderer=fast_renderer()), inline
+
     def get_object(self, request, object_id, from_field=None):
         # change_view has read the request with everything the page shows: the stock
         # view asks for it again (issue #11).

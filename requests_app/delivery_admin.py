@@ -175,6 +175,11 @@ class ServiceDeliveryInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row names its request (ServiceDelivery.__str__) and who delivered it: read
+        # with the rows, not one query each (issue #11).
+        return super().get_queryset(request).select_related("support_request", "delivered_by")
+
 
 SupportRequestAdmin.inlines = [*getattr(SupportRequestAdmin, "inlines", []), ServiceDeliveryInline]
 

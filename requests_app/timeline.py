@@ -1,6 +1,22 @@
 """The request workflow's entries in the shared timeline (channels_app.timeline)."""
 
-from channels_app.timeline import timeline_source_register
+from channels_app.timeline import beneficiary_requests, timeline_source_register
+
+
+def _of_requests(model, requests, *, related, at) -> list:
+    """The records of ``requests`` (already read), each pointing at its request object:
+    no join to the requests table, and no query at all for a person without requests."""
+    by_pk = {support_request.pk: support_request for support_request in requests}
+    if not by_pk:
+        return []
+    records = list(
+        model.objects.filter(support_request_id__in=list(by_pk))
+        .select_related(*related)
+        .order_by(at, "pk")
+    )
+    for record in records:
+        record.support_request = by_pk[record.support_request_id]
+    return records
 
 
 def _register_per_request(kind, model, *, template, related, at="created_at") -> None:
@@ -13,10 +29,8 @@ def _register_per_request(kind, model, *, template, related, at="created_at") ->
         for_request=lambda r: (
             model.objects.filter(support_request=r).select_related(*related).order_by(at, "pk")
         ),
-        for_beneficiary=lambda b: (
-            model.objects.filter(support_request__beneficiary=b)
-            .select_related(*related, "support_request")
-            .order_by(at, "pk")
+        for_beneficiary=lambda b: _of_requests(
+            model, beneficiary_requests(b), related=related, at=at
         ),
     )
 
