@@ -88,11 +88,15 @@ APPLY_POST = "/apply/ POST, no file"
 APPLY_POST_TARGET_SHARE = 0.35
 
 
+BARE = "bare indexed page (50 rows)"
+
+
 def scenarios() -> list[Scenario]:
     """Every page the issue names that exists in this build; pages that later issues add
     register here with a line."""
     items = [
         Scenario("hello-world", lambda c: "/__hello__"),
+        Scenario(BARE, lambda c: "/__bare__"),
         Scenario("healthz", lambda c: "/healthz"),
         Scenario("home", lambda c: "/"),
         Scenario("policies", lambda c: "/policies/"),
@@ -574,12 +578,15 @@ def _fmt(value, digits=1) -> str:
 def table(results: list[Result], baseline: Result, vendor: str, rows: int) -> str:
     base_p95 = baseline.pct(95) or 1
     base_rps = baseline.http_rps
+    bare = next((r for r in results if r.name == BARE and not r.error), None)
+    bare_p95 = bare.pct(95) if bare else None
     lines = [
         f"Mustafid benchmark · {vendor} · {rows:,} beneficiaries · in-process ms (p50/p95/p99), "
-        f"queries per request, ratio of p95 to hello-world; HTTP req/s with gunicorn (2 sync workers).",
+        f"queries per request, ratio of p95 to hello-world and to the bare indexed page; "
+        f"HTTP req/s with gunicorn (2 sync workers).",
         "",
-        f"| {'page':<44} | {'p50':>7} | {'p95':>7} | {'p99':>7} | {'q':>3} | {'×hello':>7} | {'target':>7} | {'req/s':>8} | {'% hello':>7} |",
-        f"|{'-' * 46}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 5}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 9}|",
+        f"| {'page':<44} | {'p50':>7} | {'p95':>7} | {'p99':>7} | {'q':>3} | {'×hello':>7} | {'×bare':>6} | {'target':>7} | {'req/s':>8} | {'% hello':>7} |",
+        f"|{'-' * 46}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 5}|{'-' * 9}|{'-' * 8}|{'-' * 9}|{'-' * 10}|{'-' * 9}|",
     ]
     for r in results:
         if r.error:
@@ -594,6 +601,7 @@ def table(results: list[Result], baseline: Result, vendor: str, rows: int) -> st
         lines.append(
             f"| {r.name:<44} | {_fmt(r.pct(50)):>7} | {_fmt(p95):>7} | {_fmt(r.pct(99)):>7} | "
             f"{r.queries if r.queries is not None else '—':>3} | {_fmt(p95 / base_p95 if p95 else None):>7} | "
+            f"{_fmt(p95 / bare_p95 if p95 and bare_p95 else None):>6} | "
             f"{verdict:>7} | {_fmt(r.http_rps, 0):>8} | {share:>7} |"
         )
     apply = next((r for r in results if r.name == APPLY_POST and r.http_rps), None)

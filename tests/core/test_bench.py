@@ -34,9 +34,14 @@ def test_bench_seeds_measures_every_page_and_writes_json(tmp_path, settings):
     )
     report = json.loads(target.read_text())
     names = {row["name"] for row in report["results"]}
-    assert {"hello-world", "admin: beneficiaries, first page", "admin: request page"} <= names
+    assert {
+        "hello-world",
+        bench.BARE,
+        "admin: beneficiaries, first page",
+        "admin: request page",
+    } <= names
     assert all(not row["error"] for row in report["results"]), report["results"]
-    assert "| hello-world" in out.getvalue()
+    assert "| hello-world" in out.getvalue() and "×bare" in out.getvalue()
     # The POSTs each confirmed a real application, and the bench programs closed again.
     assert {"/apply/ POST, no file", "/apply/ POST, 200 KB PDF", "/track/ POST"} <= names
     bench_requests = SupportRequest.objects.filter(program__code__in=bench_portal.PROGRAMS)
@@ -98,3 +103,17 @@ def test_an_unexpected_status_in_the_table_says_what_the_page_said():
     )
     assert _why(page) == ": We could not accept this application"
     assert _why(HttpResponse("<p>fine</p>")) == ""
+
+
+def test_the_bare_page_is_fifty_people_in_index_order_without_count(
+    client, settings, django_assert_num_queries
+):
+    from tests.factories import BeneficiaryFactory
+
+    settings.ROOT_URLCONF = "config.bench_urls"
+    people = [BeneficiaryFactory() for _ in range(3)]
+    with django_assert_num_queries(1):
+        response = client.get("/__bare__")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<tr>") == 3 and all(p.file_number in html for p in people)
