@@ -79,3 +79,11 @@ def test_the_site_has_a_favicon_at_its_root(client):
     assert response.status_code == 200
     assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # ICO header
+
+
+def test_a_refused_page_says_so_in_arabic_on_the_site_template(client, auditor):
+    client.force_login(auditor)
+    response = client.get("/admin/satisfaction/feedback/add/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'dir="rtl"' in html and "ليس لديك صلاحية" in html
