@@ -204,6 +204,9 @@ class SupportRequest(models.Model):
         max_length=2 * 200 + 1,  # as Beneficiary.name_normalized
         blank=True,
         default="",
+        # In the database too: the previous release's code (still serving while 0010 runs,
+        # not in one transaction) inserts requests without naming this column.
+        db_default="",
         editable=False,
     )
     history = HistoricalRecords(excluded_fields=["updated_at", "beneficiary_name_normalized"])
@@ -755,7 +758,11 @@ class CommitteeVote(models.Model):
     # True until the committee decides the request (committee.decision_take_if_due): the
     # queue's "My vote: voted" filter reads a member's open votes through the partial index
     # vote_member_open instead of the hundreds of thousands they cast on decided requests.
-    open = models.BooleanField(_("request not decided yet"), default=True, editable=False)
+    # db_default too: a vote written by the previous release's code during a deploy (which
+    # does not name the column) must not fail.
+    open = models.BooleanField(
+        _("request not decided yet"), default=True, db_default=True, editable=False
+    )
     history = HistoricalRecords(excluded_fields=["open"])
 
     class Meta:

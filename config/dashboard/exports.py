@@ -210,12 +210,19 @@ NOT_EXPORTABLE = {
 }
 
 
-_LONG_NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]{9,}")
+_DIGIT = "[0-9\u0660-\u0669\u06f0-\u06f9]"
+# Nine digits or more, with the separators people type between them (spaces, dashes, dots,
+# brackets, a plus): the admin searches drop those before matching, so "1023 456 789"
+# finds the person as surely as "1023456789".
+_LONG_NUMBER = re.compile(rf"{_DIGIT}(?:[\s\-_.()/+]*{_DIGIT}){{8,}}")
+_ONE_DIGIT = re.compile(_DIGIT)
 
 
 def _mask_number(match: re.Match) -> str:
-    digits = match.group(0)
-    return "•" * (len(digits) - 2) + digits[-2:]
+    text = match.group(0)
+    positions = [m.start() for m in _ONE_DIGIT.finditer(text)]
+    keep = set(positions[-2:])
+    return "".join("•" if i in positions and i not in keep else ch for i, ch in enumerate(text))
 
 
 def logged_filters(params) -> dict:

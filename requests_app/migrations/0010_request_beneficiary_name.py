@@ -21,15 +21,29 @@ def fill(apps, schema_editor):
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("SELECT min(id), max(id) FROM requests_app_supportrequest")
             low, high = cursor.fetchone()
+        update = (
+            "UPDATE requests_app_supportrequest AS r "
+            "SET beneficiary_name_normalized = b.name_normalized "
+            "FROM beneficiaries_beneficiary AS b "
+            "WHERE b.id = r.beneficiary_id AND b.name_normalized <> '' "
+            "AND r.beneficiary_name_normalized = '' AND r.id >= %s AND r.id < %s"
+        )
         for start in range(low or 0, (high or 0) + 1, BATCH):
-            schema_editor.execute(
-                "UPDATE requests_app_supportrequest AS r "
-                "SET beneficiary_name_normalized = b.name_normalized "
-                "FROM beneficiaries_beneficiary AS b "
-                "WHERE b.id = r.beneficiary_id AND b.name_normalized <> '' "
-                "AND r.id >= %s AND r.id < %s",
-                (start, start + BATCH),
+            schema_editor.execute(update, (start, start + BATCH))
+        # Requests the previous release stored while the slices ran (it does not fill the
+        # column): one last pass over the ids past the first reading.
+        schema_editor.execute(update, ((high or 0) + 1, 2**62))
+        # A build cut short (a cancelled migrate) leaves an INVALID index that
+        # CREATE … IF NOT EXISTS would keep: drop it first, then build.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname = %s",
+                [INDEX],
             )
+            row = cursor.fetchone()
+        if row and row[0]:
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
         schema_editor.execute(
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON requests_app_supportrequest "
             "USING gin (beneficiary_name_normalized gin_trgm_ops)"
@@ -65,6 +79,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 default="",
+                db_default="",
                 editable=False,
                 max_length=401,
                 verbose_name="beneficiary's normalised name",

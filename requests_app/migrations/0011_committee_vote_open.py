@@ -3,7 +3,9 @@ votes on undecided requests from the small partial index vote_member_open (0012,
 online: the votes table holds a million and a half rows at 1M requests).
 
 The existing votes are added closed (a constant default: no table rewrite on PostgreSQL),
-then the few on requests without a decision are opened, and new votes default to open."""
+then the few on requests without a decision are opened, and new votes default to open —
+in the database too (db_default), so votes the previous release writes during a deploy
+(without naming the column) are stored, open."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -27,7 +29,7 @@ class Migration(migrations.Migration):
             model_name="committeevote",
             name="open",
             field=models.BooleanField(
-                default=False, editable=False, verbose_name="request not decided yet"
+                default=False, db_default=False, editable=False, verbose_name="request not decided yet"
             ),
         ),
         migrations.RunPython(open_undecided_votes, migrations.RunPython.noop, elidable=True),
@@ -35,7 +37,7 @@ class Migration(migrations.Migration):
             model_name="committeevote",
             name="open",
             field=models.BooleanField(
-                default=True, editable=False, verbose_name="request not decided yet"
+                default=True, db_default=True, editable=False, verbose_name="request not decided yet"
             ),
         ),
     ]

@@ -447,3 +447,9 @@ def test_the_export_log_masks_long_numbers_in_the_search_and_drops_paging():
     assert logged_filters({"q": "0501234567 أحمد"}) == {"q": "••••••••67 أحمد"}
     assert logged_filters({"q": "١٠١٢٣٤٥٦٧٨"}) == {"q": "••••••••٧٨"}
     assert logged_filters({"q": "M0000123"}) == {"q": "M0000123"}  # a file number stays
+    # Typed with separators, as the searches accept them.
+    assert logged_filters({"q": "1023 456 789"}) == {"q": "•••• ••• •89"}
+    assert logged_filters({"q": "050-123-4567"}) == {"q": "•••-•••-••67"}
+    assert logged_filters({"q": "+966 50 123 4567"}) == {"q": "+••• •• ••• ••67"}
+    assert logged_filters({"q": "SA03 8000 0000 6080 1016 7519"})["q"].endswith("••19")
+    assert "8000" not in logged_filters({"q": "SA03 8000 0000 6080 1016 7519"})["q"]
