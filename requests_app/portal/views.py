@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
@@ -316,11 +317,7 @@ def _declaration_step(request, application):
             return _bot(request)
         if form.is_valid():
             try:
-                services.portal_application_submit(
-                    application=application,
-                    declaration_name=form.cleaned_data["declaration_name"],
-                    ip=client_ip(request) or None,
-                )
+                _submit(application, form, request)
             except services.ApplicationIncomplete as exc:
                 return redirect("apply-step", step=exc.step)
             except ValidationError:
@@ -337,6 +334,22 @@ def _declaration_step(request, application):
             else:
                 return redirect("apply-done")
     return page()
+
+
+def _submit(application, form, request):
+    """Store the application. Two applicants with the same new identity number confirming
+    at the same moment both find no one to lock; the second INSERT then meets the unique
+    index. Once more, it finds the person the first one stored and goes the returning
+    applicant's way (an open request for the program is refused like any other)."""
+    arguments = {
+        "declaration_name": form.cleaned_data["declaration_name"],
+        "ip": client_ip(request) or None,
+    }
+    try:
+        return services.portal_application_submit(application=application, **arguments)
+    except IntegrityError:
+        application.refresh_from_db()
+        return services.portal_application_submit(application=application, **arguments)
 
 
 @never_cache

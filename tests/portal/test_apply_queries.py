@@ -209,3 +209,29 @@ def test_an_ipv6_client_is_counted_by_its_64_network():
     assert limit_address("::ffff:192.0.2.7") == "192.0.2.7"
     assert limit_address("192.0.2.7") == "192.0.2.7"
     assert limit_address("") == ""
+
+
+def test_two_applicants_with_one_new_identity_at_once_get_no_server_error(
+    client, texts_in_force, monkeypatch
+):
+    """The second of two simultaneous confirmations meets the unique index (nobody to lock
+    when both looked); it is tried once more and finds the person the first stored."""
+    from django.db import IntegrityError
+
+    from requests_app.portal import services
+
+    program = ProgramFactory(code="no-documents", required_document_types=[])
+    _up_to_the_declaration(client, program)
+    real = services.portal_application_submit
+    calls = []
+
+    def first_loses_the_race(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "portal_application_submit", first_loses_the_race)
+    response = client.post("/apply/declaration/", DECLARATION)
+    assert response.status_code == 302 and response["Location"] == "/apply/done/"
+    assert len(calls) == 2 and SupportRequest.objects.count() == 1
