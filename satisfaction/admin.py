@@ -346,19 +346,24 @@ class FeedbackRecordForm(forms.ModelForm):
         if channel is None or "kind" not in data or "message" not in data:
             return data
         try:
-            feedback_clean(
-                kind=data["kind"],
-                message=data["message"],
-                name=data.get("name", ""),
-                mobile=data.get("mobile", ""),
-                email=data.get("email", ""),
-                request_reference=data.get("request_reference", ""),
-                channel_code=channel.code,
-            )
+            feedback_clean(**self.message_fields())
         except SatisfactionError as exc:
             for field, errors in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, errors)
         return data
+
+    def message_fields(self) -> dict:
+        """The form's values as feedback_clean and feedback_submit take them."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "message": data["message"],
+            "name": data.get("name", ""),
+            "mobile": data.get("mobile", ""),
+            "email": data.get("email", ""),
+            "request_reference": data.get("request_reference", ""),
+            "channel_code": data["channel"].code,
+        }
 
     def _post_clean(self):
         # The row is made by feedback_submit (tracking code, due date, acknowledgement),
@@ -488,15 +493,8 @@ class FeedbackAdmin(ExportMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            data = form.cleaned_data
             feedback = feedback_submit(
-                kind=data["kind"],
-                message=data["message"],
-                name=data.get("name", ""),
-                mobile=data.get("mobile", ""),
-                email=data.get("email", ""),
-                request_reference=data.get("request_reference", ""),
-                channel_code=data["channel"].code,
+                **form.message_fields(),
                 language="ar",  # the sender's acknowledgement; Arabic first
                 actor=request.user,
             )
