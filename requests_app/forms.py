@@ -6,10 +6,12 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import BeneficiaryDocument
+from config.fast_forms import _attrs as _attrs_html
+from config.fast_forms import _s as _attr_text
 from config.fast_forms import use_fast_widgets
 
 from .models import Program, ResearchMethod, SupportKind, Urgency
@@ -259,23 +261,6 @@ class FastRadioSelect(forms.RadioSelect):
                 )
         html.append("\n</div>")
         return mark_safe("".join(html))  # noqa: S308 - every value escaped above
-
-
-def _attr_text(value) -> str:
-    return value if isinstance(value, SafeData) else conditional_escape(str(value))
-
-
-def _attrs_html(attrs) -> str:
-    """django/forms/widgets/attrs.html."""
-    out = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        if value is True:
-            out.append(f" {conditional_escape(name)}")
-        else:
-            out.append(f' {conditional_escape(name)}="{_attr_text(value)}"')
-    return "".join(out)
 
 
 @use_fast_widgets
