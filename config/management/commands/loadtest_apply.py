@@ -7,6 +7,7 @@ With production's task queue (django-tasks-db, as the benchmark's settings have 
 every stored request must have its "request received" message sent: nothing lost there
 either."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -80,22 +81,16 @@ class Command(BaseCommand):
         queue = _database_queue()
         started = time.monotonic()
         try:
-            with Gunicorn(workers=workers) as server:
-                if queue:
-                    with Worker():
-                        tally = loadtest.run(
-                            base=server.base,
-                            program_id=program.pk,
-                            applicants=applicants,
-                            seconds=seconds,
-                        )
-                else:
-                    tally = loadtest.run(
-                        base=server.base,
-                        program_id=program.pk,
-                        applicants=applicants,
-                        seconds=seconds,
-                    )
+            with (
+                Gunicorn(workers=workers) as server,
+                Worker() if queue else contextlib.nullcontext(),
+            ):
+                tally = loadtest.run(
+                    base=server.base,
+                    program_id=program.pk,
+                    applicants=applicants,
+                    seconds=seconds,
+                )
         finally:
             # The test program must not stay open on the public /apply/ page.
             Program.objects.filter(pk=program.pk).update(is_open=False)
