@@ -372,43 +372,60 @@ def portal_application_submit(
         new_beneficiary=new_beneficiary,
         savepoint=False,
     )
-    for pending in documents:
-        with pending.file.open("rb") as handle:
-            document_add_in_transaction(
-                beneficiary=beneficiary,
-                document_type=pending.document_type,
-                file=File(handle, name=pending.original_name),
-                expiry_date=pending.expiry_date,
-            )
-    consents_record_in_transaction(
-        beneficiary=beneficiary,
-        consents=[
-            (purpose, label[:40], text)
-            for purpose, label, text in (
-                (Consent.Purpose.DATA_PROCESSING, privacy, ""),
-                (Consent.Purpose.PROGRAM_RULES, rules.version_label, str(rules.html)),
-                (
-                    Consent.Purpose.DECLARATION,
-                    declaration_text.version_label,
-                    str(declaration_text.html),
-                ),
-            )
-        ],
-        channel=channel,
-    )
-    if changes:
-        ApplicantUpdate.objects.bulk_create(
-            ApplicantUpdate(
-                beneficiary=beneficiary,
-                support_request=support_request,
-                field=field,
-                recorded_value=recorded,
-                typed_value=new,
-            )
-            for field, recorded, new in changes
+    # Storage has no rollback: the copies of the held files written below are removed again
+    # if anything after them fails (the transaction drops their rows, the files would stay).
+    stored = []
+    try:
+        for pending in documents:
+            with pending.file.open("rb") as handle:
+                stored.append(
+                    document_add_in_transaction(
+                        beneficiary=beneficiary,
+                        document_type=pending.document_type,
+                        file=File(handle, name=pending.original_name),
+                        expiry_date=pending.expiry_date,
+                    ).file
+                )
+        consents_record_in_transaction(
+            beneficiary=beneficiary,
+            consents=[
+                (purpose, label[:40], text)
+                for purpose, label, text in (
+                    (Consent.Purpose.DATA_PROCESSING, privacy, ""),
+                    (Consent.Purpose.PROGRAM_RULES, rules.version_label, str(rules.html)),
+                    (
+                        Consent.Purpose.DECLARATION,
+                        declaration_text.version_label,
+                        str(declaration_text.html),
+                    ),
+                )
+            ],
+            channel=channel,
         )
-    _forget_pending(application, support_request, documents)
+        if changes:
+            ApplicantUpdate.objects.bulk_create(
+                ApplicantUpdate(
+                    beneficiary=beneficiary,
+                    support_request=support_request,
+                    field=field,
+                    recorded_value=recorded,
+                    typed_value=new,
+                )
+                for field, recorded, new in changes
+            )
+        _forget_pending(application, support_request, documents)
+    except BaseException:
+        _remove_files(stored)
+        raise
     return support_request
+
+
+def _remove_files(files) -> None:
+    for stored_file in files:
+        try:
+            stored_file.storage.delete(stored_file.name)
+        except OSError:
+            logger.warning("could not remove %s after a failed submission", stored_file.name)
 
 
 def _forget_pending(

@@ -310,3 +310,41 @@ def test_a_closed_program_cannot_be_chosen(client, program):
     response = client.post("/apply/", {"program": program.pk, "privacy_read": "on"})
     assert response.status_code == 200
     assert not PendingApplication.objects.exists()
+
+
+def test_a_submission_that_fails_after_copying_the_files_leaves_none_behind(
+    client, program, texts_in_force, monkeypatch
+):
+    """Storage has no rollback: the document copies written before a later step fails are
+    removed with the transaction's rows; the held files stay for the next try."""
+    from requests_app.portal import services
+
+    client.post("/apply/", {"program": program.pk, "privacy_read": "on"})
+    client.post("/apply/identity/", identity_data())
+    client.post("/apply/household/", household_data())
+    client.post("/apply/documents/", documents_data())
+    held = list(PendingDocument.objects.all())
+    assert len(held) == 2
+    storage = BeneficiaryDocument._meta.get_field("file").storage
+    stored = []
+    real_add = services.document_add_in_transaction
+
+    def add_and_note(**kwargs):
+        document = real_add(**kwargs)
+        stored.append(document.file.name)
+        return document
+
+    def refuse(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "document_add_in_transaction", add_and_note)
+    monkeypatch.setattr(services, "consents_record_in_transaction", refuse)
+    with pytest.raises(RuntimeError):
+        client.post(
+            "/apply/declaration/",
+            {"accept_rules": "on", "declare": "on", "declaration_name": "سارة محمد العتيبي"},
+        )
+    assert len(stored) == 2
+    assert not any(storage.exists(name) for name in stored)
+    assert not BeneficiaryDocument.objects.exists() and not SupportRequest.objects.exists()
+    assert all(document.file.storage.exists(document.file.name) for document in held)
