@@ -82,21 +82,31 @@ def is_member(user, committee: Committee | None, *, listed: list | None = None) 
 
 
 def committee_with_members(program) -> tuple[Committee | None, list]:
-    """(``committee_for(program)``, ``listed_members`` of it), in one query: the default
-    committee (at most one, a constraint) is read through its member rows, the user and
-    the committee joined (the case file, issue 11); a second query only when the default
-    committee lists nobody."""
-    if program.committee_id or hasattr(program, "_default_committee"):
+    """(``committee_for(program)``, ``listed_members`` of it), in one query: the committee
+    (the program's own, else the default one, at most one by a constraint) is read through
+    its member rows, the user and the committee joined (the case file, issue 11); a second
+    query only when that committee lists nobody."""
+    if hasattr(program, "_default_committee"):
         committee = committee_for(program)
         return committee, listed_members(committee)
     through = Committee.members.through
+    if program.committee_id:
+        if type(program).committee.is_cached(program):
+            committee = program.committee
+            return committee, listed_members(committee)
+        # The program's own committee comes with its member rows: the request's query
+        # need not join it (each join of that query cost the planner more, issue 11).
+        rows = through.objects.filter(committee_id=program.committee_id)
+    else:
+        rows = through.objects.filter(committee__is_default=True)
     rows = list(
-        through.objects.filter(committee__is_default=True)
-        .select_related("committee", "user")
-        .order_by("user__first_name", "user__username")
+        rows.select_related("committee", "user").order_by("user__first_name", "user__username")
     )
     if rows:
-        program._default_committee = rows[0].committee
+        if program.committee_id:
+            program.committee = rows[0].committee
+        else:
+            program._default_committee = rows[0].committee
         return rows[0].committee, [row.user for row in rows]
     return committee_for(program), []
 
