@@ -168,8 +168,18 @@ def _role_members() -> QuerySet:
     )
 
 
-def review_queue_for(user, committees: list[Committee] | None = None) -> QuerySet[SupportRequest]:
-    """Requests in committee review that one of the user's committees decides."""
+def review_queue_for(
+    user, committees: list[Committee] | None = None, *, programs: list | None = None
+) -> QuerySet[SupportRequest]:
+    """Requests in committee review that one of the user's committees decides.
+
+    ``programs``: the programs those committees decide, when the caller has read them
+    (the queue's filter has): the requests are then picked by program id, and the query
+    does not join the program table to find its committee (issue 11)."""
+    if programs is not None:
+        return SupportRequest.objects.filter(
+            program__in=[program.pk for program in programs], status=Status.COMMITTEE_REVIEW
+        )
     if committees is None:
         committees = committees_of(user)
     if not committees:

@@ -88,15 +88,20 @@ def queue(request):
         .order_by()
         .values("vote")[:1]
     )
-    base = (
-        committee_service.review_queue_for(request.user, committees)
+    filterset = CommitteeQueueFilter(
+        request.GET or None,
+        queryset=SupportRequest.objects.none(),
+        user=request.user,
+        committees=committees,
+    )
+    # The filter has read the committees' programs (its choices): the queue is picked by
+    # their ids, without joining the program table.
+    base = filterset.queryset = (
+        committee_service.review_queue_for(request.user, programs=filterset.programs)
         .select_related("beneficiary")
         .only(*_QUEUE_FIELDS)
         .annotate(my_vote=Subquery(my_vote))
         .order_by(*committee_service.QUEUE_ORDER)
-    )
-    filterset = CommitteeQueueFilter(
-        request.GET or None, queryset=base, user=request.user, committees=committees
     )
     rows_qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     query = request.GET.copy()

@@ -319,3 +319,16 @@ def test_a_decided_case_names_its_meeting_and_a_committee_listing_nobody_refuses
     # The program's own committee listing nobody: no one sits on it (not the whole role).
     Committee.objects.get(pk=case.program.committee_id).members.clear()
     assert client.get(url).status_code == 403
+
+
+def test_the_queue_picks_its_rows_by_program_without_joining_programs(member_client, program):
+    """The filter has read the committees' programs: the rows are picked by their ids."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = _queue(program, 3)
+    with CaptureQueriesContext(connection) as captured:
+        html = member_client.get("/committee/?voted=no").content.decode()
+    assert _refs(html, rows) == [row.display_reference for row in rows]
+    (read,) = [q["sql"] for q in captured.captured_queries if "my_vote" in q["sql"]]
+    assert 'JOIN "requests_app_program"' not in read
