@@ -20,7 +20,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from .models import (
     CommitteeMeeting,
     CommitteeVote,
     Decision,
+    Program,
     SupportKind,
     SupportRequest,
     Vote,
@@ -133,6 +135,73 @@ def committees_of(user) -> list[Committee]:
         .distinct()
     )
     return [c for c in rows if c.mine or (c.is_default and not c.listed)]
+
+
+def queue_choices(committees: list[Committee]) -> tuple[list, list, list]:
+    """(programs, channels, meetings) the queue's filters offer, in one query (issue 11):
+    the programs the committees decide, every channel, the committees' meetings, each in
+    its model's order, with only what names them (as ``.only()`` would read them)."""
+    from channels_app.models import Channel
+
+    ids = [committee.pk for committee in committees]
+    scope = Q(committee__in=ids)
+    if any(committee.is_default for committee in committees):
+        scope |= Q(committee__isnull=True)
+    text, no_text = CharField(), Value(None, output_field=CharField())
+
+    def part(queryset, kind, order, *columns):
+        return (
+            queryset.order_by()
+            .annotate(choice_kind=Value(kind), choice_place=Window(RowNumber(), order_by=order))
+            .values_list("choice_kind", "choice_place", "pk", *columns)
+        )
+
+    programs = part(
+        Program.objects.filter(scope),
+        "program",
+        [F("sort_order").asc(), F("name_ar").asc()],
+        "name_ar",
+        "name_en",
+        Cast("committee_id", text),
+    )
+    channels = part(
+        Channel.objects.all(),
+        "channel",
+        [F("sort_order").asc(), F("code").asc()],
+        "name_ar",
+        "name_en",
+        no_text,
+    )
+    meetings = part(
+        CommitteeMeeting.objects.filter(committee__in=ids),
+        "meeting",
+        [F("held_on").desc(), F("number").desc()],
+        Cast("number", text),
+        no_text,
+        no_text,
+    )
+    found: dict[str, list] = {"program": [], "channel": [], "meeting": []}
+    for kind, place, *row in programs.union(channels, meetings, all=True).order_by():
+        found[kind].append((place, row))
+    db = programs.db
+
+    def objects(model, names, rows, convert):
+        return [model.from_db(db, names, convert(row)) for _, row in sorted(rows)]
+
+    def program(row):
+        pk, name_ar, name_en, committee_id = row
+        return [pk, name_ar, name_en, int(committee_id) if committee_id is not None else None]
+
+    return (
+        objects(Program, ["id", "name_ar", "name_en", "committee_id"], found["program"], program),
+        objects(Channel, ["id", "name_ar", "name_en"], found["channel"], lambda row: row[:3]),
+        objects(
+            CommitteeMeeting,
+            ["id", "number"],
+            found["meeting"],
+            lambda row: [row[0], int(row[1])],
+        ),
+    )
 
 
 def committee_members(committee: Committee) -> QuerySet:

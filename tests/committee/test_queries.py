@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 # Middleware and login (session, user, permissions, the association's profile) plus the
 # page's own reads; the flatness tests below are what catch an N+1.
-QUEUE_QUERIES = 11
+QUEUE_QUERIES = 9
 CASE_FILE_QUERIES = 18
 
 NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
@@ -332,3 +332,40 @@ def test_the_queue_picks_its_rows_by_program_without_joining_programs(member_cli
     assert _refs(html, rows) == [row.display_reference for row in rows]
     (read,) = [q["sql"] for q in captured.captured_queries if "my_vote" in q["sql"]]
     assert 'JOIN "requests_app_program"' not in read
+
+
+def test_the_queues_choices_come_in_one_query_in_each_models_order(
+    program, members, django_assert_num_queries
+):
+    """Programs, channels and meetings read together are what the three reads gave."""
+    import datetime as dt
+
+    from channels_app.models import Channel
+    from requests_app.models import Committee, CommitteeMeeting, Program
+    from tests.factories import ProgramFactory
+
+    other = ProgramFactory(committee=None, sort_order=program.sort_order)
+    ProgramFactory(committee=Committee.objects.create(name_ar="أخرى", name_en="Other"))
+    for days, number in ((3, 7), (1, 2), (3, 9)):
+        CommitteeMeetingFactory(
+            committee=program.committee,
+            number=number,
+            held_on=dt.date(2026, 1, 1) + dt.timedelta(days=days),
+        )
+    default = Committee.objects.get(is_default=True)
+    for committees in ([program.committee], [program.committee, default], [default], []):
+        with django_assert_num_queries(1):
+            programs, channels, meetings = committee_service.queue_choices(committees)
+        ids = [committee.pk for committee in committees]
+        expected = Program.objects.filter(committee__in=ids)
+        if default in committees:
+            expected |= Program.objects.filter(committee__isnull=True)
+        assert [(p.pk, p.name_ar, p.name_en, p.committee_id) for p in programs] == [
+            (p.pk, p.name_ar, p.name_en, p.committee_id)
+            for p in expected.order_by("sort_order", "name_ar")
+        ]
+        assert [(c.pk, str(c)) for c in channels] == [(c.pk, str(c)) for c in Channel.objects.all()]
+        assert [(m.pk, m.number, str(m)) for m in meetings] == [
+            (m.pk, m.number, str(m)) for m in CommitteeMeeting.objects.filter(committee__in=ids)
+        ]
+    assert other.pk in [p.pk for p in committee_service.queue_choices([default])[0]]
