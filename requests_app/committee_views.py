@@ -368,10 +368,20 @@ def _case_context(request, support_request, committee, listed, mine, votes) -> d
 
     beneficiary = support_request.beneficiary
     decision = support_request.decision if _has_decision(support_request) else None
+    # Only what the list shows: not the decisions' vote snapshots nor the programs' texts.
     earlier = (
         SupportRequest.objects.filter(beneficiary=beneficiary)
         .exclude(pk=support_request.pk)
         .select_related("program", "decision")
+        .only(
+            "reference",
+            "submitted_at",
+            "status",
+            "program__name_ar",
+            "program__name_en",
+            "decision__outcome",
+            "decision__reason",
+        )
         .order_by("-submitted_at")[:20]
     )
     checks = support_request.document_checks.select_related("document", "checked_by")

@@ -369,3 +369,27 @@ def test_the_queues_choices_come_in_one_query_in_each_models_order(
             (m.pk, m.number, str(m)) for m in CommitteeMeeting.objects.filter(committee__in=ids)
         ]
     assert other.pk in [p.pk for p in committee_service.queue_choices([default])[0]]
+
+
+def test_earlier_requests_show_their_decisions_without_more_queries(
+    member_client, case, members, django_assert_max_num_queries
+):
+    from requests_app.models import Decision
+
+    earlier = [
+        SupportRequestFactory(beneficiary=case.beneficiary, status=Status.CLOSED) for _ in range(3)
+    ]
+    for index, row in enumerate(earlier[:2]):
+        Decision.objects.create(
+            support_request=row,
+            committee=case.program.committee,
+            outcome=Decision.Outcome.REJECTED,
+            reason=f"سبب سابق {index}",
+            decided_by=members[0],
+        )
+    with django_assert_max_num_queries(CASE_FILE_QUERIES):
+        html = member_client.get(f"/committee/requests/{case.pk}/").content.decode()
+    for row in earlier:
+        assert row.display_reference in html and str(row.program.name) in html
+    assert "سبب سابق 0" in html and "سبب سابق 1" in html
+    assert html.count("— مرفوض:") + html.count("— Rejected:") == 2
