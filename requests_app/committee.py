@@ -20,7 +20,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from .models import (
     CommitteeMeeting,
     CommitteeVote,
     Decision,
+    Program,
     SupportKind,
     SupportRequest,
     Vote,
@@ -82,21 +84,31 @@ def is_member(user, committee: Committee | None, *, listed: list | None = None) 
 
 
 def committee_with_members(program) -> tuple[Committee | None, list]:
-    """(``committee_for(program)``, ``listed_members`` of it), in one query: the default
-    committee (at most one, a constraint) is read through its member rows, the user and
-    the committee joined (the case file, issue 11); a second query only when the default
-    committee lists nobody."""
-    if program.committee_id or hasattr(program, "_default_committee"):
+    """(``committee_for(program)``, ``listed_members`` of it), in one query: the committee
+    (the program's own, else the default one, at most one by a constraint) is read through
+    its member rows, the user and the committee joined (the case file, issue 11); a second
+    query only when that committee lists nobody."""
+    if hasattr(program, "_default_committee"):
         committee = committee_for(program)
         return committee, listed_members(committee)
     through = Committee.members.through
+    if program.committee_id:
+        if type(program).committee.is_cached(program):
+            committee = program.committee
+            return committee, listed_members(committee)
+        # The program's own committee comes with its member rows: the request's query
+        # need not join it (each join of that query cost the planner more, issue 11).
+        rows = through.objects.filter(committee_id=program.committee_id)
+    else:
+        rows = through.objects.filter(committee__is_default=True)
     rows = list(
-        through.objects.filter(committee__is_default=True)
-        .select_related("committee", "user")
-        .order_by("user__first_name", "user__username")
+        rows.select_related("committee", "user").order_by("user__first_name", "user__username")
     )
     if rows:
-        program._default_committee = rows[0].committee
+        if program.committee_id:
+            program.committee = rows[0].committee
+        else:
+            program._default_committee = rows[0].committee
         return rows[0].committee, [row.user for row in rows]
     return committee_for(program), []
 
@@ -123,6 +135,73 @@ def committees_of(user) -> list[Committee]:
         .distinct()
     )
     return [c for c in rows if c.mine or (c.is_default and not c.listed)]
+
+
+def queue_choices(committees: list[Committee]) -> tuple[list, list, list]:
+    """(programs, channels, meetings) the queue's filters offer, in one query (issue 11):
+    the programs the committees decide, every channel, the committees' meetings, each in
+    its model's order, with only what names them (as ``.only()`` would read them)."""
+    from channels_app.models import Channel
+
+    ids = [committee.pk for committee in committees]
+    scope = Q(committee__in=ids)
+    if any(committee.is_default for committee in committees):
+        scope |= Q(committee__isnull=True)
+    text, no_text = CharField(), Value(None, output_field=CharField())
+
+    def part(queryset, kind, order, *columns):
+        return (
+            queryset.order_by()
+            .annotate(choice_kind=Value(kind), choice_place=Window(RowNumber(), order_by=order))
+            .values_list("choice_kind", "choice_place", "pk", *columns)
+        )
+
+    programs = part(
+        Program.objects.filter(scope),
+        "program",
+        [F("sort_order").asc(), F("name_ar").asc()],
+        "name_ar",
+        "name_en",
+        Cast("committee_id", text),
+    )
+    channels = part(
+        Channel.objects.all(),
+        "channel",
+        [F("sort_order").asc(), F("code").asc()],
+        "name_ar",
+        "name_en",
+        no_text,
+    )
+    meetings = part(
+        CommitteeMeeting.objects.filter(committee__in=ids),
+        "meeting",
+        [F("held_on").desc(), F("number").desc()],
+        Cast("number", text),
+        no_text,
+        no_text,
+    )
+    found: dict[str, list] = {"program": [], "channel": [], "meeting": []}
+    for kind, place, *row in programs.union(channels, meetings, all=True).order_by():
+        found[kind].append((place, row))
+    db = programs.db
+
+    def objects(model, names, rows, convert):
+        return [model.from_db(db, names, convert(row)) for _, row in sorted(rows)]
+
+    def program(row):
+        pk, name_ar, name_en, committee_id = row
+        return [pk, name_ar, name_en, int(committee_id) if committee_id is not None else None]
+
+    return (
+        objects(Program, ["id", "name_ar", "name_en", "committee_id"], found["program"], program),
+        objects(Channel, ["id", "name_ar", "name_en"], found["channel"], lambda row: row[:3]),
+        objects(
+            CommitteeMeeting,
+            ["id", "number"],
+            found["meeting"],
+            lambda row: [row[0], int(row[1])],
+        ),
+    )
 
 
 def committee_members(committee: Committee) -> QuerySet:
@@ -158,8 +237,18 @@ def _role_members() -> QuerySet:
     )
 
 
-def review_queue_for(user, committees: list[Committee] | None = None) -> QuerySet[SupportRequest]:
-    """Requests in committee review that one of the user's committees decides."""
+def review_queue_for(
+    user, committees: list[Committee] | None = None, *, programs: list | None = None
+) -> QuerySet[SupportRequest]:
+    """Requests in committee review that one of the user's committees decides.
+
+    ``programs``: the programs those committees decide, when the caller has read them
+    (the queue's filter has): the requests are then picked by program id, and the query
+    does not join the program table to find its committee (issue 11)."""
+    if programs is not None:
+        return SupportRequest.objects.filter(
+            program__in=[program.pk for program in programs], status=Status.COMMITTEE_REVIEW
+        )
     if committees is None:
         committees = committees_of(user)
     if not committees:

@@ -6,10 +6,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Region
-from channels_app.models import Channel
 from config.fast_forms import use_fast_widgets
 
-from .models import CommitteeMeeting, CommitteeVote, Program
+from .committee import queue_choices
+from .models import CommitteeVote
 from .selectors import due_within_q, overdue_q
 
 
@@ -22,7 +22,7 @@ class QueueFilterForm(forms.Form):
 class CommitteeQueueFilter(django_filters.FilterSet):
     """Filters of /committee/: every choice list is limited to what the member may see.
 
-    The programs, meetings and channels are read once each, as plain lists: the choices
+    The programs, meetings and channels are read together, as plain lists: the choices
     are checked in memory (no query per chosen value), and the page reuses the programs
     and channels to name the rows without joining their tables (issue 11)."""
 
@@ -66,16 +66,8 @@ class CommitteeQueueFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, committees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        ids = [committee.pk for committee in committees]
-        programs = Program.objects.filter(committee__in=ids)
-        if any(committee.is_default for committee in committees):
-            programs = programs | Program.objects.filter(committee__isnull=True)
-        # Only what names them: these lists are read on every page of the queue.
-        self.programs = list(
-            programs.order_by("sort_order", "name_ar").only("name_ar", "name_en", "committee_id")
-        )
-        self.channels = list(Channel.objects.only("name_ar", "name_en"))
-        meetings = CommitteeMeeting.objects.filter(committee__in=ids).only("number")
+        # Only what names them, in one query: these lists are read on every page.
+        self.programs, self.channels, meetings = queue_choices(list(committees))
         self._choices("program", self.programs)
         self._choices("meeting", meetings)
         self._choices("channel", self.channels)

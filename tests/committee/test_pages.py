@@ -124,7 +124,7 @@ def test_bad_filter_values_show_the_whole_queue_not_an_error(member_client, case
 def test_the_queue_pages_without_counting(member_client, program, django_assert_max_num_queries):
     for _ in range(27):
         SupportRequestFactory(program=program, in_committee=True)
-    with django_assert_max_num_queries(12) as captured:
+    with django_assert_max_num_queries(10) as captured:
         first = member_client.get("/committee/").content.decode()
     assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
     assert 'rel="next"' in first
@@ -137,7 +137,7 @@ def test_the_queue_pages_without_counting(member_client, program, django_assert_
 
 def test_the_queue_query_count_is_flat(member_client, program, django_assert_max_num_queries):
     SupportRequestFactory(program=program, in_committee=True)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(10) as few:
         member_client.get("/committee/")
     for _ in range(20):
         SupportRequestFactory(program=program, in_committee=True)
