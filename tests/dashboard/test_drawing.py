@@ -1,18 +1,22 @@
 """The dashboard drawn the quick way (issue 11) draws the very same markup: the data
 tables' rows in Python, the filter form's widgets with config.fast_forms, each date once
-per language."""
+per language; and the overdue count read without parallel workers on PostgreSQL."""
 
 import datetime
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.utils import timezone, translation
 
 from config import fast_forms
+from config.dashboard import selectors
 from config.dashboard.forms import DashboardFilterForm
 from config.dashboard.panels import DATE, DAYS, DECIMAL, INT, PERCENT, TEXT, Column, Table
+from config.dashboard.selectors import DashboardFilters
 from config.dashboard.templatetags.dashboard_tags import figure_value, table_rows
 from config.hijri import dual_date_html
+from tests.factories import SupportRequestFactory
 
 # The loop _panel.html drew each table's rows with before table_rows.
 TEMPLATE_ROWS = Template(
@@ -96,3 +100,34 @@ def test_the_filter_form_lists_choices_with_plain_queries(django_assert_num_quer
         html = str(form["program"]) + str(form["channel"])
     assert "<select" in html
     assert not any("DECLARE" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_the_overdue_count_runs_without_parallel_workers_and_puts_the_setting_back(monkeypatch):
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+            return cursor.fetchone()[0]
+
+    SupportRequestFactory(submitted_at=timezone.now() - datetime.timedelta(days=30))
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 3")
+    queryset_class = type(selectors.SupportRequest.objects.all())
+    real_count, seen = queryset_class.count, []
+
+    def count(queryset):
+        seen.append(setting())
+        return real_count(queryset)
+
+    monkeypatch.setattr(queryset_class, "count", count)
+    data = selectors.overdue(DashboardFilters(period=_period()))
+    assert data["total"] == 1 and len(data["rows"]) == 1
+    assert seen == ["0"]
+    assert setting() == "3"
+
+
+def _period():
+    form = DashboardFilterForm({})
+    assert form.is_valid()
+    return form.cleaned_data["period"]
