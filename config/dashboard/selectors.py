@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Func, IntegerField, Q, Subquery
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Gender, Region
@@ -205,21 +205,29 @@ def _on_one_core(model):
                 )
 
 
+# COUNT(*) as a plain expression: no GROUP BY, one row (the count of a subquery).
+_COUNT_ALL = Func(template="COUNT(*)", output_field=IntegerField())
+
+
 def overdue(filters: DashboardFilters, *, limit: int = OVERDUE_LIST_SIZE) -> dict:
     """Requests still awaiting a decision whose due day has passed (clock not paused),
-    most overdue first, and how many there are: two small queries, both served by the
-    partial index ``request_awaiting_due`` (no join for the count)."""
+    most overdue first, and how many there are: one query, list and count both served by
+    the partial index ``request_awaiting_due`` (no join for the count)."""
     waiting = filters.requests().filter(
         status__in=AWAITING_DECISION,
         clock_paused_at__isnull=True,
         decision_due_at__lt=_start_of_today(),
     )
+    # The count rides on the list's query as a scalar subquery (computed once): one
+    # statement; with no row to carry it, there is nothing overdue.
+    total = waiting.order_by().annotate(n=_COUNT_ALL).values("n")
     with _on_one_core(SupportRequest):
         rows = list(
-            waiting.select_related("program", "channel").order_by("decision_due_at", "id")[:limit]
+            waiting.select_related("program", "channel")
+            .annotate(overdue_total=Subquery(total))
+            .order_by("decision_due_at", "id")[:limit]
         )
-        total = waiting.order_by().count()
-    return {"total": total, "rows": rows}
+    return {"total": rows[0].overdue_total if rows else 0, "rows": rows}
 
 
 def channel_mix(filters: DashboardFilters) -> list[dict]:
