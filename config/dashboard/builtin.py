@@ -136,9 +136,14 @@ def build_backlog(panel, filters, data) -> PanelResult:
     )
 
 
+# A placeholder primary key: the admin's change URL is reversed once per list, not per row.
+_PK = "9876543210"
+
+
 def build_overdue(panel, filters, data) -> PanelResult:
     today = timezone.localdate()
     rows, links = [], []
+    change_url = reverse("admin:requests_app_supportrequest_change", args=[_PK])
     for item in data["rows"]:
         due = timezone.localdate(item.decision_due_at)
         rows.append(
@@ -151,7 +156,7 @@ def build_overdue(panel, filters, data) -> PanelResult:
                 (today - due).days,
             ]
         )
-        links.append(reverse("admin:requests_app_supportrequest_change", args=[item.pk]))
+        links.append(change_url.replace(_PK, str(item.pk), 1))
     table = Table(
         key="overdue",
         title=_("Overdue requests, most overdue first"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Region
 from beneficiaries.validators import normalize_digits
 from channels_app.models import Channel
+from config.fast_forms import use_fast_widgets
 from requests_app.models import Program
 
 from .periods import CALENDARS, GREGORIAN, MAX_MONTHS, Period, default_period, months_between
@@ -20,6 +21,9 @@ MONTH_ERRORS = {
 }
 
 
+# Drawn on every view of the dashboard: the widgets in Python, the program and channel
+# lists each with one plain query (no server-side cursor), the same markup (issue 11).
+@use_fast_widgets
 class DashboardFilterForm(forms.Form):
     calendar = forms.ChoiceField(label=_("Calendar"), choices=CALENDARS, required=False)
     start = forms.CharField(
