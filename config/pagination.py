@@ -227,7 +227,7 @@ def offset_rows(queryset, offset: int, per_page: int, keys_first=False):
 # row after row because its estimate for «%name%» was high (that estimate moves in 1 %
 # steps of the table, ~10,000 rows at a million, with the sample ANALYZE took). The
 # page's rows, their joins and the count are then read from the CTE in the same
-# statement: one round trip and one plan instead of three.
+# statement (it was a key query with COUNT(*) OVER () and a second one for the rows).
 
 SEARCH_MATCHES = "search_matches"
 # Only a search the planner puts at twice the exact-count threshold or more goes
