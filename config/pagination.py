@@ -239,10 +239,16 @@ def search_counts_itself(queryset) -> bool:
     """Whether a search's page should count its matches in the statement that sorts
     them (``counted_offset_rows``): not for a search the planner expects to match far
     more rows than are ever counted exactly — its page is read down the sort index and
-    the paginator gives "about N"."""
+    the paginator gives "about N". An order the CTE cannot carry (a related column) is
+    counted by COUNT(*) OVER () below EXACT_BELOW only: with a window over all rows
+    and a LIMIT, PostgreSQL costs an ordered walk of the sort index as if it stopped
+    early, and at an estimate of ~10,000 it chooses that walk over every row (seconds
+    at a million)."""
     if queryset.query.distinct or queryset.query.combinator:
         return False
     estimate = planner_estimate(queryset)
+    if _search_sort_columns(queryset) is None:
+        return estimate is None or estimate < EXACT_BELOW
     return estimate is None or estimate < SEARCH_ESTIMATE_BELOW
 
 

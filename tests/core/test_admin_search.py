@@ -4,6 +4,8 @@ the rows, their order and the count are those of the plain query, on every page,
 every order, and past the number of matches counted exactly."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beneficiaries.admin import BeneficiaryAdmin
@@ -70,13 +72,13 @@ def test_a_search_costs_the_same_queries_for_few_and_many_matches(
     assert few == many
 
 
-@pytest.mark.parametrize("order", [None, "-5", "1", "-2"])
+@pytest.mark.parametrize("order", [None, "-5", "1", "3", "-7"])
 def test_every_page_of_a_request_search_is_the_plain_querys_page(
     client, officer, small_pages, order
 ):
-    """In the default order (read from the gathered matches), by the status column
-    (another of the request's own columns) and by a related one (the beneficiary's
-    name, read by the window-count statement): the same rows in the same order."""
+    """In the default order (read from the gathered matches), by the due date or the
+    reference (the request's own columns) and by the program or the officer (related
+    ones, read by the window-count statement): the same rows in the same order."""
     client.force_login(officer)
     SupportRequestFactory.create_batch(8, beneficiary__name_ar="أحمد علي")
     SupportRequestFactory.create_batch(3, beneficiary__name_ar="علي أحمد", status="closed")
@@ -159,3 +161,20 @@ def test_a_search_the_planner_overestimates_is_still_counted_exactly(
     cl = response.context["cl"]
     assert cl.result_count == 7 and not cl.result_count_is_estimate
     assert len(ids(response)) == 5
+
+
+def test_a_related_order_is_counted_by_window_only_below_the_exact_threshold(
+    client, officer, small_pages, monkeypatch
+):
+    """Sorted by the program the page is read by COUNT(*) OVER (), which the
+    planner may turn into a walk of every row: above EXACT_BELOW estimated matches that
+    order pages down the sort index and the paginator says "about N"."""
+    monkeypatch.setattr(pagination, "planner_estimate", lambda queryset: 15_000)
+    client.force_login(officer)
+    SupportRequestFactory.create_batch(7, beneficiary__name_ar="أحمد")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(REQUESTS, {"q": "احمد", "state": "all", "o": "3"})
+    assert not any("OVER ()" in q["sql"] for q in queries.captured_queries)
+    cl = response.context["cl"]
+    assert len(ids(response)) == 5 and cl.has_next
+    assert cl.result_count == 15_000 and cl.result_count_is_estimate
