@@ -17,8 +17,10 @@ import zlib
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
-from django.db.models import Count, Q, Window
+from django.db.models import Count, IntegerField, Q, Window
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
 from django.utils.functional import cached_property
 
 EXACT_BELOW = 10_000
@@ -215,22 +217,141 @@ def offset_rows(queryset, offset: int, per_page: int, keys_first=False):
     return rows[:per_page], len(rows) > per_page
 
 
+# -- a search's page and its count, in one statement ------------------------------------
+#
+# A contains-search on the folded name (pg_trgm on PostgreSQL) matches rows in no index
+# order: to sort them the database reads every match anyway, so the same statement
+# counts them. The matches' keys and sort columns are gathered first in a MATERIALIZED
+# CTE, capped at EXACT_BELOW + 1 rows: a fence the planner cannot see through, so it
+# always gathers them by the trigram index and never walks the sort index filtering
+# row after row because its estimate for «%name%» was high (that estimate moves in 1 %
+# steps of the table, ~10,000 rows at a million, with the sample ANALYZE took). The
+# page's rows, their joins and the count are then read from the CTE in the same
+# statement (it was a key query with COUNT(*) OVER () and a second one for the rows).
+
+SEARCH_MATCHES = "search_matches"
+# Only a search the planner puts at twice the exact-count threshold or more goes
+# straight to the sort index ("about N"): one 1 % step of its estimate is noise.
+SEARCH_ESTIMATE_BELOW = 2 * EXACT_BELOW
+
+
 def search_counts_itself(queryset) -> bool:
-    """Whether a search's page should count its matches in the same scan that sorts
-    them (``counted_offset_rows``): where the paginator would count them exactly anyway
-    (SQLite; PostgreSQL below EXACT_BELOW estimated matches), so the second scan a
-    COUNT(*) makes is saved. Above it the paginator estimates and nothing is counted."""
+    """Whether a search's page should count its matches in the statement that sorts
+    them (``counted_offset_rows``): not for a search the planner expects to match far
+    more rows than are ever counted exactly — its page is read down the sort index and
+    the paginator gives "about N". An order the CTE cannot carry (a related column) is
+    counted by COUNT(*) OVER () below EXACT_BELOW only: with a window over all rows
+    and a LIMIT, PostgreSQL costs an ordered walk of the sort index as if it stopped
+    early, and at an estimate of ~10,000 it chooses that walk over every row (seconds
+    at a million)."""
     if queryset.query.distinct or queryset.query.combinator:
         return False
     estimate = planner_estimate(queryset)
-    return estimate is None or estimate < EXACT_BELOW
+    if _search_sort_columns(queryset) is None:
+        return estimate is None or estimate < EXACT_BELOW
+    return estimate is None or estimate < SEARCH_ESTIMATE_BELOW
+
+
+def _search_sort_columns(queryset) -> list[tuple[str, bool]] | None:
+    """The list's order as (column, descending) pairs of the model's own concrete
+    columns, or None when it sorts by something else (a related column, an
+    expression): such a page is read by the window-count statement instead."""
+    query = queryset.query
+    if not query.standard_ordering or not query.order_by:
+        return None
+    model = queryset.model
+    columns = []
+    for item in query.order_by:
+        if not isinstance(item, str) or item == "?" or LOOKUP_SEP in item.lstrip("-+"):
+            return None
+        name = item.lstrip("-+")
+        try:
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if not getattr(field, "concrete", False) or field.is_relation or field.model is not model:
+            return None  # a foreign key sorts by its model's ordering, not by its id
+        if all(field.attname != seen for seen, _ in columns):  # a repeat never decides
+            columns.append((field.attname, item.startswith("-")))
+    return columns
+
+
+class _WithMatchesQuery(Query):
+    """A query whose SQL is preceded by the search's ``WITH search_matches AS
+    MATERIALIZED (…)`` (``search_matches_sql``: the CTE's SQL and parameters)."""
+
+    search_matches_sql = None
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        compiler = super().get_compiler(using, connection, elide_empty)
+        as_sql = compiler.as_sql
+        head, head_params = self.search_matches_sql
+
+        def with_matches(*args, **kwargs):
+            sql, params = as_sql(*args, **kwargs)
+            return f"{head} {sql}", (*head_params, *params)
+
+        compiler.as_sql = with_matches
+        return compiler
 
 
 def counted_offset_rows(queryset, offset: int, per_page: int):
-    """offset_rows for a search, keys first, with the number of all its matches read
-    by the same query (COUNT(*) OVER ()): the rows, whether another page follows, and
-    the count (None when the page is past the last match)."""
+    """offset_rows for a search, with the number of all its matches read by the same
+    statement: the rows, whether another page follows, and the count (None when the
+    page is past the last match, or when there are more matches than are counted
+    exactly — the page is then read down the sort index and the paginator counts)."""
     start = max(offset, 0)
+    columns = _search_sort_columns(queryset)
+    if columns is None:
+        return _window_counted_rows(queryset, start, per_page)
+    connection = connections[queryset.db]
+    qn = connection.ops.quote_name
+    pk_name = queryset.model._meta.pk.attname
+    inner = queryset.order_by().values_list(pk_name, *(name for name, _ in columns))
+    inner.query.select_related = False
+    inner_sql, inner_params = inner[: EXACT_BELOW + 1].query.get_compiler(queryset.db).as_sql()
+    names = ["k", *(f"s{i}" for i in range(len(columns)))]
+    head = (
+        f"WITH {qn(SEARCH_MATCHES)} ({', '.join(qn(n) for n in names)}) AS MATERIALIZED "
+        f"({inner_sql})",
+        inner_params,
+    )
+    order = ", ".join(
+        f"{qn(f's{i}')} {'DESC' if descending else 'ASC'}"
+        for i, (_, descending) in enumerate(columns)
+    )
+    page_keys = RawSQL(
+        f"SELECT {qn('k')} FROM {qn(SEARCH_MATCHES)} ORDER BY {order} LIMIT %s OFFSET %s",
+        (per_page + 1, start),
+    )
+    outer = queryset.model._base_manager.filter(pk__in=page_keys)
+    outer.query.__class__ = _WithMatchesQuery
+    outer.query.search_matches_sql = head
+    outer.query.select_related = queryset.query.select_related
+    outer.query.deferred_loading = queryset.query.deferred_loading
+    outer = outer.annotate(
+        _search_matches=RawSQL(
+            f"SELECT COUNT(*) FROM {qn(SEARCH_MATCHES)}", (), output_field=IntegerField()
+        )
+    ).order_by(*queryset.query.order_by)
+    rows = list(outer)
+    if not rows and not start:
+        return [], False, None
+    if not rows or rows[0]._search_matches > EXACT_BELOW:
+        # More matches than are counted exactly (and more than the planner thought):
+        # this page was sorted from the first EXACT_BELOW + 1 only, or lies past them.
+        # It is read down the sort index; the paginator gives the count.
+        rows, has_next = offset_rows(queryset, start, per_page, keys_first=True)
+        return rows, has_next, None
+    count = rows[0]._search_matches
+    for row in rows:
+        del row._search_matches
+    return rows[:per_page], len(rows) > per_page, count
+
+
+def _window_counted_rows(queryset, start: int, per_page: int):
+    """counted_offset_rows for an order the CTE cannot carry: the keys with
+    COUNT(*) OVER (), then the page's rows by key."""
     keys = list(
         queryset.annotate(_matches=Window(Count("*"))).values_list("pk", "_matches")[
             start : start + per_page + 1
