@@ -820,6 +820,11 @@ class FastListMixin:
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
+        if getattr(response, "template_name", None) == "admin/fast_change_list.html":
+            # The page around the list drawn in Python (config/admin_list_page.py).
+            from config.admin_list_page import FastListPage
+
+            response.template_name = FastListPage()
         context = getattr(response, "context_data", None) or {}
         cl = context.get("cl")
         if cl is not None and not cl.formset and "media" in context:

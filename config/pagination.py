@@ -11,6 +11,7 @@ import binascii
 import datetime
 import decimal
 import json
+import time
 import uuid
 import zlib
 
@@ -35,6 +36,14 @@ def planner_estimate(queryset) -> int | None:
     return estimate
 
 
+# The planner's estimates of the last minute, per query: the same list page asked again
+# (the next page, the same filter) reuses its figure instead of a query and a plan. The
+# figure is the planner's guess from the table's statistics, which ANALYZE refreshes far
+# less often than this; the page still says "about N".
+ESTIMATE_SECONDS = 60
+_estimates: dict[tuple, tuple[float, int]] = {}
+
+
 def _planner_estimate(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
@@ -42,12 +51,25 @@ def _planner_estimate(queryset) -> int | None:
     # Without the list's joined columns: the count does not need them, and planning a
     # four-way join costs milliseconds of its own.
     sql, params = queryset.order_by().select_related(None).query.sql_with_params()
+    key = (connection.alias, connection.settings_dict["NAME"], sql, tuple(params))
+    try:
+        expires, estimate = _estimates.get(key, (0.0, 0))
+    except TypeError:  # a parameter that cannot be a key (a list): asked every time
+        key, expires = None, 0.0
+    now = time.monotonic()
+    if expires > now:
+        return estimate
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if key is not None:
+        if len(_estimates) >= 2000:
+            _estimates.clear()
+        _estimates[key] = (now + ESTIMATE_SECONDS, estimate)
+    return estimate
 
 
 class EstimatedCountPaginator(Paginator):
