@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Beneficiary, Consent
+from beneficiaries.models import Beneficiary, BeneficiaryDocument, Consent
 from beneficiaries.services import (
     _display_name,
     beneficiary_create_in_transaction,
@@ -295,7 +295,6 @@ def missing_step(application: PendingApplication, documents=None) -> str | None:
     return None
 
 
-@transaction.atomic
 def portal_application_submit(
     *, application: PendingApplication, declaration_name: str, ip: str | None = None
 ) -> SupportRequest:
@@ -305,6 +304,23 @@ def portal_application_submit(
 
     Idempotent: a second submission of the same application returns the same request.
     All or nothing: a refusal (``WorkflowError``/``ValidationError``) stores nothing."""
+    # Storage has no rollback: the copies of the held files written into documents' storage
+    # are removed again if the submission fails, up to and including its commit (the
+    # transaction drops their rows; the files would stay).
+    stored: list = []
+    try:
+        return _submit(
+            application=application, declaration_name=declaration_name, ip=ip, stored=stored
+        )
+    except BaseException:
+        _remove_files(stored)
+        raise
+
+
+@transaction.atomic
+def _submit(
+    *, application: PendingApplication, declaration_name: str, ip: str | None, stored: list
+) -> SupportRequest:
     # Lock the row only (PostgreSQL refuses FOR UPDATE across the nullable program join);
     # whether it holds documents comes with it, so most applications (no document) skip
     # reading them.
@@ -372,51 +388,49 @@ def portal_application_submit(
         new_beneficiary=new_beneficiary,
         savepoint=False,
     )
-    # Storage has no rollback: the copies of the held files written below are removed again
-    # if anything after them fails (the transaction drops their rows, the files would stay).
-    stored = []
-    try:
-        for pending in documents:
+    for pending in documents:
+        document = BeneficiaryDocument()
+        try:
             with pending.file.open("rb") as handle:
-                stored.append(
-                    document_add_in_transaction(
-                        beneficiary=beneficiary,
-                        document_type=pending.document_type,
-                        file=File(handle, name=pending.original_name),
-                        expiry_date=pending.expiry_date,
-                    ).file
-                )
-        consents_record_in_transaction(
-            beneficiary=beneficiary,
-            consents=[
-                (purpose, label[:40], text)
-                for purpose, label, text in (
-                    (Consent.Purpose.DATA_PROCESSING, privacy, ""),
-                    (Consent.Purpose.PROGRAM_RULES, rules.version_label, str(rules.html)),
-                    (
-                        Consent.Purpose.DECLARATION,
-                        declaration_text.version_label,
-                        str(declaration_text.html),
-                    ),
-                )
-            ],
-            channel=channel,
-        )
-        if changes:
-            ApplicantUpdate.objects.bulk_create(
-                ApplicantUpdate(
+                document_add_in_transaction(
                     beneficiary=beneficiary,
-                    support_request=support_request,
-                    field=field,
-                    recorded_value=recorded,
-                    typed_value=new,
+                    document_type=pending.document_type,
+                    file=File(handle, name=pending.original_name),
+                    expiry_date=pending.expiry_date,
+                    document=document,
                 )
-                for field, recorded, new in changes
+        finally:
+            # Noted even when the save itself fails after writing the file.
+            if document.file.name and document.file._committed:
+                stored.append(document.file)
+    consents_record_in_transaction(
+        beneficiary=beneficiary,
+        consents=[
+            (purpose, label[:40], text)
+            for purpose, label, text in (
+                (Consent.Purpose.DATA_PROCESSING, privacy, ""),
+                (Consent.Purpose.PROGRAM_RULES, rules.version_label, str(rules.html)),
+                (
+                    Consent.Purpose.DECLARATION,
+                    declaration_text.version_label,
+                    str(declaration_text.html),
+                ),
             )
-        _forget_pending(application, support_request, documents)
-    except BaseException:
-        _remove_files(stored)
-        raise
+        ],
+        channel=channel,
+    )
+    if changes:
+        ApplicantUpdate.objects.bulk_create(
+            ApplicantUpdate(
+                beneficiary=beneficiary,
+                support_request=support_request,
+                field=field,
+                recorded_value=recorded,
+                typed_value=new,
+            )
+            for field, recorded, new in changes
+        )
+    _forget_pending(application, support_request, documents)
     return support_request
 
 
@@ -424,7 +438,7 @@ def _remove_files(files) -> None:
     for stored_file in files:
         try:
             stored_file.storage.delete(stored_file.name)
-        except OSError:
+        except Exception:  # the submission's own error is the one to raise
             logger.warning("could not remove %s after a failed submission", stored_file.name)
 
 

@@ -348,3 +348,43 @@ def test_a_submission_that_fails_after_copying_the_files_leaves_none_behind(
     assert not any(storage.exists(name) for name in stored)
     assert not BeneficiaryDocument.objects.exists() and not SupportRequest.objects.exists()
     assert all(document.file.storage.exists(document.file.name) for document in held)
+
+
+def test_a_document_save_that_fails_after_writing_its_file_leaves_no_copy(
+    client, program, texts_in_force
+):
+    """The file is written before the document's row (and its history row): a save that
+    fails there raises before returning, and its copy is removed too (review finding)."""
+    import os
+
+    from django.db import DatabaseError
+    from django.db.models.signals import post_save
+
+    def files(root):
+        return {os.path.join(d, f) for d, _dirs, names in os.walk(root) for f in names}
+
+    client.post("/apply/", {"program": program.pk, "privacy_read": "on"})
+    client.post("/apply/identity/", identity_data())
+    client.post("/apply/household/", household_data())
+    client.post("/apply/documents/", documents_data())
+    storage = BeneficiaryDocument._meta.get_field("file").storage
+    before = files(storage.location)
+    saves = []
+
+    def fail_on_second(sender, instance, created, **kwargs):
+        saves.append(instance.file.name)
+        if len(saves) == 2:
+            raise DatabaseError("the history insert failed")
+
+    post_save.connect(fail_on_second, sender=BeneficiaryDocument, weak=False)
+    try:
+        with pytest.raises(DatabaseError):
+            client.post(
+                "/apply/declaration/",
+                {"accept_rules": "on", "declare": "on", "declaration_name": "سارة محمد العتيبي"},
+            )
+    finally:
+        post_save.disconnect(fail_on_second, sender=BeneficiaryDocument)
+    assert len(saves) == 2
+    assert not SupportRequest.objects.exists()
+    assert files(storage.location) - before == set()
