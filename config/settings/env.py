@@ -51,8 +51,16 @@ def database_from_env(default_sqlite_path: Path) -> dict:
         # Persistent connections: opening one costs 2–3 ms per request (issue #11).
         config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
+        config.setdefault("OPTIONS", {}).update(_prepared_statements_from_env())
     config["ATOMIC_REQUESTS"] = False
     return config
+
+
+def _prepared_statements_from_env() -> dict:
+    threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="").strip().lower()
+    if threshold in ("", "off", "none"):
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": int(threshold)}
 
 
 def language_from_env(languages) -> str:

@@ -9,14 +9,23 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import config.auth
 import policies.selectors
-from config.auth import prefetch_permissions
+from config.auth import forget_permission_names, prefetch_permissions
 from config.roles import RELATIONS_OFFICER
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture(autouse=True)
+def _permission_names_known():
+    """The permissions' names are read once per process (config/auth.py): the counts
+    below are those of every request after the first."""
+    forget_permission_names()
+    config.auth._permission_names(())
 
 
 def _fresh(user):
@@ -226,3 +235,45 @@ def test_a_superuser_signed_in_with_an_authenticator_keeps_every_permission(
     with django_assert_num_queries(1):
         assert request.user.is_verified()
         assert request.user.get_all_permissions() == expected
+
+
+def test_the_names_are_read_once_per_process_and_again_when_a_key_is_new(
+    officer, django_assert_num_queries
+):
+    forget_permission_names()
+    first, second = _fresh(officer), _fresh(officer)
+    with django_assert_num_queries(2):  # the member's keys, then every permission's name
+        assert first.has_perm("beneficiaries.view_beneficiary")
+    with django_assert_num_queries(1):
+        assert second.has_perm("beneficiaries.view_beneficiary")
+
+    # Made without signals (as another process would): its key is new, the names are
+    # read again on the spot, and the member has it at once, as with ModelBackend.
+    content_type = Permission.objects.get(codename="view_dashboard").content_type
+    (new,) = Permission.objects.bulk_create(
+        [Permission(codename="fly_kites", name="Fly kites", content_type=content_type)]
+    )
+    new = Permission.objects.get(codename="fly_kites")
+    officer.user_permissions.add(new)
+    user = _fresh(officer)
+    with django_assert_num_queries(2):
+        assert user.has_perm(f"{content_type.app_label}.fly_kites")
+    assert user.get_all_permissions() == _django_answers(officer)[2]
+
+
+def test_a_permission_renamed_is_seen_after_a_save_here_or_the_maximum_age(officer, monkeypatch):
+    permission = Permission.objects.get(codename="view_beneficiary")
+    assert _fresh(officer).has_perm("beneficiaries.view_beneficiary")
+    # Renamed by another process: this one sees it at the latest after NAMES_MAX_AGE.
+    Permission.objects.filter(pk=permission.pk).update(codename="look_at_beneficiary")
+    monkeypatch.setattr(config.auth, "NAMES_MAX_AGE", 0)
+    user = _fresh(officer)
+    assert user.has_perm("beneficiaries.look_at_beneficiary")
+    assert not user.has_perm("beneficiaries.view_beneficiary")
+    assert user.get_all_permissions() == _django_answers(officer)[2]
+    monkeypatch.undo()
+    # Renamed in this process (a save): seen on the next check.
+    permission.refresh_from_db()
+    permission.codename = "view_beneficiary"
+    permission.save()
+    assert _fresh(officer).has_perm("beneficiaries.view_beneficiary")
