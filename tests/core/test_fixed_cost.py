@@ -131,7 +131,7 @@ def test_a_staff_page_costs_three_queries_and_one_profile_read_before_its_own(
     client.get(path)
     profile_reads.clear()
     # The session, the user, the permissions (the header's dashboard link, the two-step
-    # rule); the profile comes from the cache (a query in production: once a page).
+    # rule); the profile comes from the process's memory (policies/selectors.py).
     with django_assert_max_num_queries(3):
         response = client.get(path)
     assert response.status_code == 200
@@ -277,3 +277,62 @@ def test_a_permission_renamed_is_seen_after_a_save_here_or_the_maximum_age(offic
     permission.codename = "view_beneficiary"
     permission.save()
     assert _fresh(officer).has_perm("beneficiaries.view_beneficiary")
+
+
+@pytest.fixture
+def shared_cache_reads(monkeypatch):
+    """Reads of the shared cache (the database cache in production: one query each)."""
+    from django.core.cache import cache
+
+    reads = []
+    real = cache.get
+
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return real(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counted)
+    return reads
+
+
+def test_the_profile_is_read_from_the_shared_cache_once_per_interval(
+    shared_cache_reads, monkeypatch
+):
+    from policies.models import AssociationProfile
+
+    AssociationProfile.objects.create(pk=1, name_en="First")
+    clock = [1000.0]
+    monkeypatch.setattr(policies.selectors.time, "monotonic", lambda: clock[0])
+    assert policies.selectors.association_profile().name_en == "First"
+    assert policies.selectors.association_profile().name_en == "First"
+    assert len(shared_cache_reads) == 1
+    # Changed by another process (no signal here, no service): shown once the interval is over.
+    AssociationProfile.objects.filter(pk=1).update(name_en="Second")
+    policies.selectors.cache.delete(policies.selectors._PROFILE_CACHE_KEY)
+    clock[0] += policies.selectors._PROFILE_MEMORY_SECONDS - 0.1
+    assert policies.selectors.association_profile().name_en == "First"
+    clock[0] += 0.2
+    assert policies.selectors.association_profile().name_en == "Second"
+    assert len(shared_cache_reads) == 2
+
+
+def test_an_edit_in_this_process_is_shown_at_once(monkeypatch):
+    from policies.models import AssociationProfile
+    from policies.services import association_profile_update
+
+    monkeypatch.setattr(policies.selectors.time, "monotonic", lambda: 1000.0)  # no expiry
+    assert policies.selectors.association_profile().require_two_factor is False
+    association_profile_update(profile=AssociationProfile(pk=1, require_two_factor=True))
+    assert policies.selectors.association_profile().require_two_factor is True
+    # A save that bypasses the service (the demo, a command) forgets this process's copy.
+    profile = AssociationProfile.objects.get(pk=1)
+    profile.require_two_factor = False
+    profile.save()
+    policies.selectors.cache.delete(policies.selectors._PROFILE_CACHE_KEY)
+    assert policies.selectors.association_profile().require_two_factor is False
+
+
+def test_a_caller_changing_its_profile_changes_no_other_page():
+    first = policies.selectors.association_profile()
+    first.name_en = "Changed by a careless caller"
+    assert policies.selectors.association_profile().name_en != first.name_en
