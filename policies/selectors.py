@@ -85,7 +85,8 @@ def forget_association_profile(**kwargs) -> None:
     now and again when the edit's transaction commits, so a page read meanwhile does not
     keep the old row."""
     _forget_everywhere()
-    transaction.on_commit(_forget_everywhere)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_forget_everywhere)
 
 
 def _forget_everywhere() -> None:
@@ -98,7 +99,8 @@ def forget_profile_in_memory(**kwargs) -> None:
     """This process's copy only, now and at commit: for a save that bypasses the service
     (the demo, a test) and for the tests' cache reset."""
     _forget_in_memory()
-    transaction.on_commit(_forget_in_memory)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_forget_in_memory)
 
 
 def _forget_in_memory() -> None:
