@@ -336,3 +336,22 @@ def test_a_caller_changing_its_profile_changes_no_other_page():
     first = policies.selectors.association_profile()
     first.name_en = "Changed by a careless caller"
     assert policies.selectors.association_profile().name_en != first.name_en
+
+
+def test_a_profile_read_during_the_edits_transaction_is_forgotten_at_commit(
+    django_capture_on_commit_callbacks,
+):
+    from policies.models import AssociationProfile
+    from policies.services import association_profile_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        association_profile_update(profile=AssociationProfile(pk=1, name_en="New"))
+        # Another page read the row before the edit committed, and kept it.
+        policies.selectors._profile_in_memory = (
+            policies.selectors.time.monotonic(),
+            AssociationProfile(pk=1, name_en="Old"),
+        )
+        policies.selectors.cache.set(
+            policies.selectors._PROFILE_CACHE_KEY, AssociationProfile(pk=1, name_en="Old")
+        )
+    assert policies.selectors.association_profile().name_en == "New"
