@@ -4,13 +4,17 @@
 shows the consent, declaration and privacy texts in force and stores the version the
 applicant accepted."""
 
+import copy
 import datetime
+import time
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .models import (
@@ -27,6 +31,14 @@ _PROFILE_CACHE_KEY = "mustafid:association-profile"
 # Every page shows the profile; a minute of staleness after an edit is acceptable and
 # spares each page a query.
 _PROFILE_CACHE_SECONDS = 60
+# On top of the shared cache (a query in production, where it is the database cache),
+# each process keeps the profile in memory for a few seconds: a busy worker then reads it
+# from the database once per interval instead of once per page (issue 11). An edit made
+# through the service or any save in this process forgets it at once (below); another
+# process shows it within these seconds. Short, because the profile carries a security
+# switch (two-step sign-in): a few seconds is the time a request already under way takes.
+_PROFILE_MEMORY_SECONDS = 5
+_profile_in_memory: tuple[float, AssociationProfile] | None = None
 
 Kind = PolicyDocument.Kind
 
@@ -42,18 +54,24 @@ OFFICER_TOOL_KINDS = [
 
 
 def association_profile() -> AssociationProfile:
-    """The association's profile; an unsaved default until someone edits it."""
-    profile = cache.get(_PROFILE_CACHE_KEY)
-    if profile is None:
-        profile = AssociationProfile.objects.filter(pk=1).first() or AssociationProfile(pk=1)
-        cache.set(_PROFILE_CACHE_KEY, profile, _PROFILE_CACHE_SECONDS)
-    return profile
+    """The association's profile; an unsaved default until someone edits it. A copy, so a
+    caller that changes it changes no other page's."""
+    global _profile_in_memory
+    now = time.monotonic()
+    kept = _profile_in_memory
+    if kept is None or now - kept[0] >= _PROFILE_MEMORY_SECONDS:
+        profile = cache.get(_PROFILE_CACHE_KEY)
+        if profile is None:
+            profile = AssociationProfile.objects.filter(pk=1).first() or AssociationProfile(pk=1)
+            cache.set(_PROFILE_CACHE_KEY, profile, _PROFILE_CACHE_SECONDS)
+        kept = _profile_in_memory = (now, profile)
+    return copy.copy(kept[1])
 
 
 def request_association_profile(request) -> AssociationProfile:
     """The profile, read once per request: a staff page asks for it twice (the two-step
-    check in config/twofactor.py and the context processor), and in production each read
-    is a query on the database cache. Kept on the request, so it never outlives it."""
+    check in config/twofactor.py and the context processor). Kept on the request, so one
+    page shows one version of it."""
     try:
         return request._mustafid_association_profile
     except AttributeError:
@@ -61,8 +79,41 @@ def request_association_profile(request) -> AssociationProfile:
         return profile
 
 
-def forget_association_profile() -> None:
+def forget_association_profile(**kwargs) -> None:
+    """Every page shows the profile as it is now: the shared cache and this process's
+    memory are emptied (other processes' memory expires within _PROFILE_MEMORY_SECONDS),
+    now and again when the edit's transaction commits, so a page read meanwhile does not
+    keep the old row."""
+    _forget_everywhere()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_forget_everywhere)
+
+
+def _forget_everywhere() -> None:
+    global _profile_in_memory
+    _profile_in_memory = None
     cache.delete(_PROFILE_CACHE_KEY)
+
+
+def forget_profile_in_memory(**kwargs) -> None:
+    """This process's copy only, now and at commit: for a save that bypasses the service
+    (the demo, a test) and for the tests' cache reset."""
+    _forget_in_memory()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_forget_in_memory)
+
+
+def _forget_in_memory() -> None:
+    global _profile_in_memory
+    _profile_in_memory = None
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(
+        forget_profile_in_memory,
+        sender=AssociationProfile,
+        dispatch_uid=f"mustafid-profile-in-memory-{id(_signal)}",
+    )
 
 
 def _in_force() -> QuerySet[PolicyVersion]:

@@ -49,9 +49,13 @@ def _fresh_cache(request):
     """The profile and rate-limit counters live in the cache: no test sees another's."""
     from django.core.cache import cache
 
+    from policies.selectors import forget_profile_in_memory
+
     cache.clear()
+    forget_profile_in_memory()
     yield
     cache.clear()
+    forget_profile_in_memory()
     # The rate-limit counters are a database table that a test's rollback empties, but a
     # live-server test commits them and the flush after it does not know the table.
     if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:

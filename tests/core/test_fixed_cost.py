@@ -9,14 +9,23 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import config.auth
 import policies.selectors
-from config.auth import prefetch_permissions
+from config.auth import forget_permission_names, prefetch_permissions
 from config.roles import RELATIONS_OFFICER
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture(autouse=True)
+def _permission_names_known():
+    """The permissions' names are read once per process (config/auth.py): the counts
+    below are those of every request after the first."""
+    forget_permission_names()
+    config.auth._permission_names(())
 
 
 def _fresh(user):
@@ -122,7 +131,7 @@ def test_a_staff_page_costs_three_queries_and_one_profile_read_before_its_own(
     client.get(path)
     profile_reads.clear()
     # The session, the user, the permissions (the header's dashboard link, the two-step
-    # rule); the profile comes from the cache (a query in production: once a page).
+    # rule); the profile comes from the process's memory (policies/selectors.py).
     with django_assert_max_num_queries(3):
         response = client.get(path)
     assert response.status_code == 200
@@ -226,3 +235,123 @@ def test_a_superuser_signed_in_with_an_authenticator_keeps_every_permission(
     with django_assert_num_queries(1):
         assert request.user.is_verified()
         assert request.user.get_all_permissions() == expected
+
+
+def test_the_names_are_read_once_per_process_and_again_when_a_key_is_new(
+    officer, django_assert_num_queries
+):
+    forget_permission_names()
+    first, second = _fresh(officer), _fresh(officer)
+    with django_assert_num_queries(2):  # the member's keys, then every permission's name
+        assert first.has_perm("beneficiaries.view_beneficiary")
+    with django_assert_num_queries(1):
+        assert second.has_perm("beneficiaries.view_beneficiary")
+
+    # Made without signals (as another process would): its key is new, the names are
+    # read again on the spot, and the member has it at once, as with ModelBackend.
+    content_type = Permission.objects.get(codename="view_dashboard").content_type
+    (new,) = Permission.objects.bulk_create(
+        [Permission(codename="fly_kites", name="Fly kites", content_type=content_type)]
+    )
+    new = Permission.objects.get(codename="fly_kites")
+    officer.user_permissions.add(new)
+    user = _fresh(officer)
+    with django_assert_num_queries(2):
+        assert user.has_perm(f"{content_type.app_label}.fly_kites")
+    assert user.get_all_permissions() == _django_answers(officer)[2]
+
+
+def test_a_permission_renamed_is_seen_after_a_save_here_or_the_maximum_age(officer, monkeypatch):
+    permission = Permission.objects.get(codename="view_beneficiary")
+    assert _fresh(officer).has_perm("beneficiaries.view_beneficiary")
+    # Renamed by another process: this one sees it at the latest after NAMES_MAX_AGE.
+    Permission.objects.filter(pk=permission.pk).update(codename="look_at_beneficiary")
+    monkeypatch.setattr(config.auth, "NAMES_MAX_AGE", 0)
+    user = _fresh(officer)
+    assert user.has_perm("beneficiaries.look_at_beneficiary")
+    assert not user.has_perm("beneficiaries.view_beneficiary")
+    assert user.get_all_permissions() == _django_answers(officer)[2]
+    monkeypatch.undo()
+    # Renamed in this process (a save): seen on the next check.
+    permission.refresh_from_db()
+    permission.codename = "view_beneficiary"
+    permission.save()
+    assert _fresh(officer).has_perm("beneficiaries.view_beneficiary")
+
+
+@pytest.fixture
+def shared_cache_reads(monkeypatch):
+    """Reads of the shared cache (the database cache in production: one query each)."""
+    from django.core.cache import cache
+
+    reads = []
+    real = cache.get
+
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return real(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counted)
+    return reads
+
+
+def test_the_profile_is_read_from_the_shared_cache_once_per_interval(
+    shared_cache_reads, monkeypatch
+):
+    from policies.models import AssociationProfile
+
+    AssociationProfile.objects.create(pk=1, name_en="First")
+    clock = [1000.0]
+    monkeypatch.setattr(policies.selectors.time, "monotonic", lambda: clock[0])
+    assert policies.selectors.association_profile().name_en == "First"
+    assert policies.selectors.association_profile().name_en == "First"
+    assert len(shared_cache_reads) == 1
+    # Changed by another process (no signal here, no service): shown once the interval is over.
+    AssociationProfile.objects.filter(pk=1).update(name_en="Second")
+    policies.selectors.cache.delete(policies.selectors._PROFILE_CACHE_KEY)
+    clock[0] += policies.selectors._PROFILE_MEMORY_SECONDS - 0.1
+    assert policies.selectors.association_profile().name_en == "First"
+    clock[0] += 0.2
+    assert policies.selectors.association_profile().name_en == "Second"
+    assert len(shared_cache_reads) == 2
+
+
+def test_an_edit_in_this_process_is_shown_at_once(monkeypatch):
+    from policies.models import AssociationProfile
+    from policies.services import association_profile_update
+
+    monkeypatch.setattr(policies.selectors.time, "monotonic", lambda: 1000.0)  # no expiry
+    assert policies.selectors.association_profile().require_two_factor is False
+    association_profile_update(profile=AssociationProfile(pk=1, require_two_factor=True))
+    assert policies.selectors.association_profile().require_two_factor is True
+    # A save that bypasses the service (the demo, a command) forgets this process's copy.
+    profile = AssociationProfile.objects.get(pk=1)
+    profile.require_two_factor = False
+    profile.save()
+    policies.selectors.cache.delete(policies.selectors._PROFILE_CACHE_KEY)
+    assert policies.selectors.association_profile().require_two_factor is False
+
+
+def test_a_caller_changing_its_profile_changes_no_other_page():
+    first = policies.selectors.association_profile()
+    first.name_en = "Changed by a careless caller"
+    assert policies.selectors.association_profile().name_en != first.name_en
+
+
+def test_a_profile_read_during_the_edits_transaction_is_forgotten_at_commit(
+    django_capture_on_commit_callbacks,
+):
+    from policies.models import AssociationProfile
+    from policies.services import association_profile_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        association_profile_update(profile=AssociationProfile(pk=1, name_en="New"))
+        # Another page read the row before the edit committed, and kept it.
+        policies.selectors._profile_in_memory = (
+            policies.selectors.time.monotonic(),
+            AssociationProfile(pk=1, name_en="Old"),
+        )
+        policies.selectors.cache.set(
+            policies.selectors._PROFILE_CACHE_KEY, AssociationProfile(pk=1, name_en="Old")
+        )
+    assert policies.selectors.association_profile().name_en == "New"
