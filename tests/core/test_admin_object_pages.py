@@ -306,3 +306,16 @@ def test_a_new_request_page_reads_little(client, officer, django_assert_max_num_
     # timeline's contacts, messages and status changes.
     with django_assert_max_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_the_channel_lists_of_a_persons_page_are_read_once(client, officer, person):
+    # The preferred channel, the channel that reached them and each consent's channel.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    url = reverse("admin:beneficiaries_beneficiary_change", args=[person.pk])
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(url).content.decode()
+    assert len([q for q in captured if 'FROM "channels_app_channel"' in q["sql"]]) == 1
+    assert body.count('name="preferred_channel"') == 1 and 'name="reached_via"' in body
