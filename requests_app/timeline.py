@@ -61,12 +61,13 @@ def _register_per_request(kind, model, *, template, related, at="created_at") ->
     request's status allows the kind (POSSIBLE_IN)."""
 
     def for_request(support_request):
-        queryset = (
+        if not may_have(kind, support_request.status):
+            return []  # not even a queryset to build and compile
+        return (
             model.objects.filter(support_request=support_request)
             .select_related(*related)
             .order_by(at, "pk")
         )
-        return queryset if may_have(kind, support_request.status) else queryset.none()
 
     def for_beneficiary(beneficiary):
         requests = [r for r in beneficiary_requests(beneficiary) if may_have(kind, r.status)]
