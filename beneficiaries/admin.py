@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_lists import FastListMixin
 from config.dashboard.exports import ExportMixin
-from config.fast_forms import fast_renderer, shared_choices, use_fast_widgets
+from config.fast_forms import fast_renderer, page_choices, shared_choices, use_fast_widgets
 from config.hijri import format_hijri
 
 from . import selectors
@@ -259,12 +259,20 @@ class BeneficiaryAdmin(FastListMixin, ExportMixin, SensitiveFieldsMixin, SimpleH
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # Widgets drawn in Python, same markup (config/fast_forms.py, issue #11).
-        return use_fast_widgets(super().get_form(request, obj, change, **kwargs))
+        # Its channel lists and the consents' read once (config.fast_forms.page_choices).
+        return use_fast_widgets(
+            super().get_form(request, obj, change, **kwargs), page_choices(request)
+        )
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             # One query per choice list for the whole inline, not one per row.
-            yield shared_choices(formset, renderer=fast_renderer()), inline
+            yield (
+                shared_choices(
+                    formset, renderer=fast_renderer(), page_choices=page_choices(request)
+                ),
+                inline,
+            )
 
     def get_object(self, request, object_id, from_field=None):
         # The page shows who registered the record and what it was merged into.

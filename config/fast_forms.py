@@ -11,6 +11,7 @@ with ``use_fast_widgets`` (see BeneficiaryAdmin)."""
 import html
 
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import EmptyResultSet
 from django.forms.models import ModelChoiceField, ModelChoiceIterator, ModelMultipleChoiceField
 from django.forms.renderers import get_default_renderer
 from django.forms.widgets import Select
@@ -364,11 +365,24 @@ def fast_renderer() -> FastWidgetRenderer:
     return _renderer
 
 
-def use_fast_widgets(form_or_formset_class):
-    """The form (or formset) class, drawing its widgets with the fast renderer."""
+def use_fast_widgets(form_or_formset_class, page_choices: dict | None = None):
+    """The form (or formset) class, drawing its widgets with the fast renderer.
+
+    ``page_choices`` (a dict kept for one request, see ``page_choices()``): the model
+    <select>s of every form given the same dict read each list once, e.g. a person's
+    preferred channel, the channel that reached them and each consent's channel. Only
+    for classes built per request (the admin's get_form), never a module-level form."""
     form_or_formset_class.default_renderer = fast_renderer()
-    _fast_related_wrappers(form_or_formset_class)
+    _fast_related_wrappers(form_or_formset_class, page_choices)
     return form_or_formset_class
+
+
+def page_choices(request) -> dict:
+    """The choice lists read so far while drawing ``request``'s page."""
+    cache = getattr(request, "_fast_page_choices", None)
+    if cache is None:
+        cache = request._fast_page_choices = {}
+    return cache
 
 
 class _PlainModelChoiceIterator(ModelChoiceIterator):
@@ -380,11 +394,26 @@ class _PlainModelChoiceIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         queryset = self.queryset.all()
-        for obj in queryset:
+        for obj in self._objects(queryset):
             yield self.choice(obj)
 
+    def _objects(self, queryset):
+        cache = getattr(self.field, "_page_choices", None)
+        if cache is None:
+            return queryset
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return queryset
+        # The same query, the same rows: each field draws its own labels from them.
+        key = (queryset.model, queryset.db, sql, repr(params))
+        objects = cache.get(key)
+        if objects is None:
+            objects = cache[key] = list(queryset)
+        return objects
 
-def _fast_related_wrappers(form_or_formset_class):
+
+def _fast_related_wrappers(form_or_formset_class, page_choices=None):
     # The admin builds these classes per request (get_form, get_formset), so the swaps
     # touch no class or field another page uses.
     form_class = getattr(form_or_formset_class, "form", form_or_formset_class)
@@ -397,6 +426,8 @@ def _fast_related_wrappers(form_or_formset_class):
             and not field.widget.is_hidden
         ):
             field.iterator = _PlainModelChoiceIterator
+            if page_choices is not None:
+                field._page_choices = page_choices  # a form's copy of the field shares it
             field.widget.choices = field.choices
 
 
@@ -434,9 +465,10 @@ class _SharedChoicesMixin:
         return form
 
 
-def shared_choices(formset_class, renderer=None):
-    """The formset class, reading each choice list once (and drawing with ``renderer``)."""
+def shared_choices(formset_class, renderer=None, page_choices=None):
+    """The formset class, reading each choice list once (and drawing with ``renderer``;
+    ``page_choices``: as for use_fast_widgets)."""
     attrs = {"renderer": renderer} if renderer is not None else {}
     if renderer is not None:
-        _fast_related_wrappers(formset_class)
+        _fast_related_wrappers(formset_class, page_choices)
     return type(formset_class.__name__, (_SharedChoicesMixin, formset_class), attrs)

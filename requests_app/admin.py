@@ -7,7 +7,7 @@ the whole table."""
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -34,7 +34,15 @@ from .forms import (
     ReferResearchForm,
     ResearchReportForm,
 )
-from .models import DocumentCheck, Program, Referral, ResearchReport, StatusChange, SupportRequest
+from .models import (
+    DocumentCheck,
+    Program,
+    Referral,
+    ResearchReport,
+    ServiceDelivery,
+    StatusChange,
+    SupportRequest,
+)
 from .presentation import due_html, plain_date
 from .workflow import FINAL_STATUSES, OPEN_STATUSES, Status, allowed_targets
 
@@ -697,7 +705,10 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
 
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             # The deliveries' management form and row keys drawn in Python (issue #11).
-            yield shared_choices(formset, renderer=fast_renderer()), inline
+            formset = shared_choices(formset, renderer=fast_renderer())
+            if formset.model is ServiceDelivery:
+                formset = type(formset.__name__, (_DeliveriesOnceApproved, formset), {})
+            yield formset, inline
 
     def get_object(self, request, object_id, from_field=None):
         # change_view has read the request with everything the page shows: the stock
@@ -715,7 +726,7 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
                 "channel",
                 "assigned_officer",
                 "decision__meeting",
-            ),
+            ).order_by(),  # one row by its key: no sort
             pk=object_id,
         )
         request._support_request_page = support_request
@@ -734,10 +745,18 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
             not in (Status.APPROVED, Status.REJECTED, Status.IN_DELIVERY, Status.DELIVERED)
             and _may_move(user, support_request.status, target)
         ]
-        checks = {
-            check.document_type: check
-            for check in support_request.document_checks.select_related("document", "checked_by")
-        }
+        required = support_request.program.required_document_types or []
+        checks = {}
+        if required:
+            # Read once for the checklist and for verification_problems() below.
+            prefetch_related_objects(
+                [support_request],
+                Prefetch(
+                    "document_checks",
+                    queryset=DocumentCheck.objects.select_related("document", "checked_by"),
+                ),
+            )
+            checks = {check.document_type: check for check in support_request.document_checks.all()}
         from beneficiaries.models import BeneficiaryDocument
 
         DocumentType = BeneficiaryDocument.DocumentType
@@ -754,7 +773,7 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
                     args=[support_request.pk, document_type],
                 ),
             }
-            for document_type in support_request.program.required_document_types or []
+            for document_type in required
         ]
         documents = [
             {"document": document, "valid": document.is_valid_on(submitted_on)}
@@ -781,6 +800,18 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
             "submitted_on": submitted_on,
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class _DeliveriesOnceApproved:
+    """The deliveries inline of a request that cannot have any yet (its status comes
+    before approval, requests_app.timeline.may_have) runs no query."""
+
+    def get_queryset(self):
+        from .timeline import may_have
+
+        if not hasattr(self, "_queryset") and not may_have("delivery", self.instance.status):
+            self._queryset = self.queryset.none()
+        return super().get_queryset()
 
 
 def _may_move(user, from_status: str, to_status: str) -> bool:

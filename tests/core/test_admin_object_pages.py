@@ -226,3 +226,96 @@ def test_model_selects_read_their_choices_with_one_plain_query(client, officer, 
         client.get(reverse("admin:beneficiaries_beneficiary_change", args=[person.pk]))
     channel_lists = [q["sql"] for q in captured if 'FROM "channels_app_channel"' in q["sql"]]
     assert channel_lists and not any("DECLARE" in sql for sql in channel_lists)
+
+
+# -- records a request's status rules out are not asked for (requests_app.timeline) --------
+
+_LATER_TABLES = (
+    "requests_app_researchreport",
+    "requests_app_referral",
+    "requests_app_committeevote",
+    "requests_app_servicedelivery",
+)
+
+
+def test_a_new_request_page_does_not_ask_for_records_it_cannot_have_yet(
+    client, officer, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from requests_app import timeline
+
+    support_request = SupportRequestFactory()  # submitted: nothing has happened yet
+    InteractionFactory(beneficiary=support_request.beneficiary, support_request=support_request)
+    client.force_login(officer)
+    urls = [
+        reverse("admin:requests_app_supportrequest_change", args=[support_request.pk]),
+        reverse("admin:beneficiaries_beneficiary_change", args=[support_request.beneficiary.pk]),
+    ]
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            skipping = _page(client, "get", url)
+        asked = [q["sql"] for q in captured if any(t in q["sql"] for t in _LATER_TABLES)]
+        assert asked == [], url
+        # The same page as when every kind is read.
+        monkeypatch.setattr(timeline, "POSSIBLE_IN", {})
+        _assert_same(skipping, _page(client, "get", url))
+        monkeypatch.undo()
+
+
+def test_the_kinds_a_status_allows_follow_the_workflow():
+    from requests_app.timeline import may_have
+    from requests_app.workflow import Status
+
+    assert not any(may_have(kind, Status.SUBMITTED) for kind in ("research", "vote", "delivery"))
+    assert may_have("research", Status.VERIFICATION)  # back from the researcher
+    assert may_have("vote", Status.NEEDS_INFO)  # the committee asked for more
+    assert not may_have("referral", Status.VERIFICATION)
+    assert may_have("referral", Status.CLOSED)
+    assert not may_have("delivery", Status.REJECTED)
+    assert may_have("delivery", Status.CLOSED)
+    assert may_have("status", Status.SUBMITTED) and may_have("interaction", Status.SUBMITTED)
+
+
+def test_a_referral_shows_on_the_referred_request_and_its_person(client, officer):
+    from requests_app.models import Referral
+    from requests_app.workflow import Status
+
+    support_request = SupportRequestFactory(status=Status.REFERRED_EXTERNAL)
+    Referral.objects.create(
+        support_request=support_request,
+        association_name="جمعية البر",
+        reason="خارج النطاق",
+        created_by=officer,
+    )
+    client.force_login(officer)
+    for url in (
+        reverse("admin:requests_app_supportrequest_change", args=[support_request.pk]),
+        reverse("admin:beneficiaries_beneficiary_change", args=[support_request.beneficiary.pk]),
+    ):
+        assert "جمعية البر" in _page(client, "get", url)
+
+
+def test_a_new_request_page_reads_little(client, officer, django_assert_max_num_queries):
+    support_request = SupportRequestFactory()
+    client.force_login(officer)
+    url = reverse("admin:requests_app_supportrequest_change", args=[support_request.pk])
+    client.get(url)
+    # Session, user, profile, the request, permissions, checks, documents, and the
+    # timeline's contacts, messages and status changes.
+    with django_assert_max_num_queries(11):
+        assert client.get(url).status_code == 200
+
+
+def test_the_channel_lists_of_a_persons_page_are_read_once(client, officer, person):
+    # The preferred channel, the channel that reached them and each consent's channel.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    url = reverse("admin:beneficiaries_beneficiary_change", args=[person.pk])
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(url).content.decode()
+    assert len([q for q in captured if 'FROM "channels_app_channel"' in q["sql"]]) == 1
+    assert body.count('name="preferred_channel"') == 1 and 'name="reached_via"' in body
