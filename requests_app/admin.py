@@ -7,7 +7,8 @@ the whole table."""
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import CharField, F, Prefetch, Q, Value, Window, prefetch_related_objects
+from django.db.models.functions import Cast, RowNumber
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from channels_app.timeline import kinds_for
 from config.admin_lists import FastListMixin
+from config.bilingual import pick
 from config.dashboard.exports import ExportMixin
 
 from . import selectors, services
@@ -188,10 +190,7 @@ class ChannelFilter(admin.SimpleListFilter):
     parameter_name = "channel"
 
     def lookups(self, request, model_admin):
-        from channels_app.models import Channel
-
-        channels = Channel.objects.only("code", "name_ar", "name_en")
-        return [(channel.code, channel.name) for channel in channels]
+        return _program_and_channel_choices(request)[1]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -204,13 +203,48 @@ class ProgramFilter(admin.SimpleListFilter):
     parameter_name = "program"
 
     def lookups(self, request, model_admin):
-        programs = Program.objects.only("name_ar", "name_en")  # not the long texts
-        return [(str(program.pk), program.name) for program in programs]
+        return _program_and_channel_choices(request)[0]
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(program_id=self.value())
         return queryset
+
+
+def _program_and_channel_choices(request) -> tuple[list, list]:
+    """The program and channel filters' choices, read in one query for both (issue 11)
+    and kept on the request: each part numbered in its model's order, names only."""
+    choices = getattr(request, "_program_and_channel_choices", None)
+    if choices is not None:
+        return choices
+    from channels_app.models import Channel
+
+    def part(queryset, kind, order, key):
+        return (
+            queryset.order_by()
+            .annotate(
+                choice_kind=Value(kind),
+                choice_place=Window(RowNumber(), order_by=order),
+                choice_key=key,
+            )
+            .values_list("choice_kind", "choice_place", "choice_key", "name_ar", "name_en")
+        )
+
+    programs = part(
+        Program.objects.all(),
+        "program",
+        [F("sort_order").asc(), F("name_ar").asc()],
+        Cast("pk", CharField()),
+    )
+    channels = part(
+        Channel.objects.all(), "channel", [F("sort_order").asc(), F("code").asc()], F("code")
+    )
+    found: dict[str, list] = {"program": [], "channel": []}
+    for kind, place, key, name_ar, name_en in programs.union(channels, all=True).order_by():
+        found[kind].append((place, key, pick(name_ar, name_en)))
+    choices = tuple([(key, name) for _place, key, name in sorted(found[kind])] for kind in found)
+    request._program_and_channel_choices = choices
+    return choices
 
 
 # -- the request ----------------------------------------------------------------------------

@@ -403,3 +403,35 @@ def test_a_cursor_with_a_nul_byte_is_ignored():
     keyset = keyset_fields(SupportRequest, ["reference", "id"])
     body = base64.urlsafe_b64encode(json.dumps(["R\x00", 1]).encode()).decode().rstrip("=")
     assert decode_cursor(f"a{_fingerprint(keyset)}.{body}", keyset) is None
+
+
+# -- the program and channel filters: one query for both choice lists ------------------------
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_program_and_channel_choices_are_what_the_models_give_in_one_query(
+    rf, language, django_assert_num_queries
+):
+    from django.utils import translation
+
+    from channels_app.models import Channel
+    from requests_app.admin import ChannelFilter, ProgramFilter, _program_and_channel_choices
+    from requests_app.models import Program, SupportRequest
+    from tests.factories import ProgramFactory
+
+    ProgramFactory(name_ar="ب برنامج", name_en="B program", sort_order=2)
+    ProgramFactory(name_ar="أ برنامج", name_en="", sort_order=2)
+    ProgramFactory(name_ar="ج برنامج", name_en="C program", sort_order=1)
+    Channel.objects.create(code="zz-last", name_ar="قناة أخيرة", name_en="Last", sort_order=99)
+    request = rf.get(REQUESTS)
+    with translation.override(language):
+        expected = (
+            [(str(program.pk), program.name) for program in Program.objects.all()],
+            [(channel.code, channel.name) for channel in Channel.objects.all()],
+        )
+        with django_assert_num_queries(1):
+            programs = ProgramFilter(request, {}, SupportRequest, None).lookup_choices
+            channels = ChannelFilter(request, {}, SupportRequest, None).lookup_choices
+    assert (programs, channels) == expected
+    assert _program_and_channel_choices(request) == expected
+    assert channels[-1] == ("zz-last", "قناة أخيرة" if language == "ar" else "Last")
