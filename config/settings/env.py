@@ -73,10 +73,13 @@ def _prepared_statements_from_env() -> dict:
     threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="").strip().lower()
     if threshold in ("", "off", "none"):
         return {}
-    if not threshold.isdigit():
+    # At least 1: with 0 every statement is prepared on its first run, and PostgreSQL
+    # refuses to prepare the several commands some of Django's migrations send at once
+    # ("UPDATE …; SET CONSTRAINTS ALL IMMEDIATE"): migrate would fail (review finding).
+    if not threshold.isdigit() or int(threshold) < 1:
         raise ImproperlyConfigured(
-            f"DATABASE_PREPARE_THRESHOLD={threshold!r} is not a number of runs; "
-            "leave it empty (no prepared statements) or use e.g. 5."
+            f"DATABASE_PREPARE_THRESHOLD={threshold!r} is not a number of runs of 1 or "
+            "more; leave it empty (no prepared statements) or use e.g. 5."
         )
     options = {"server_side_binding": True, "prepare_threshold": int(threshold)}
     mode = env.str("DATABASE_PLAN_CACHE_MODE", default="").strip()

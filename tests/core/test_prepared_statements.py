@@ -37,7 +37,14 @@ def test_a_threshold_turns_on_server_side_binding_and_preparing(pg_url, tmp_path
 
 
 @pytest.mark.parametrize(
-    "name, value", [("DATABASE_PREPARE_THRESHOLD", "often"), ("DATABASE_PLAN_CACHE_MODE", "fast")]
+    "name, value",
+    [
+        ("DATABASE_PREPARE_THRESHOLD", "often"),
+        # 0 would prepare Django's multi-command migration statements, which PostgreSQL
+        # refuses: migrate would fail.
+        ("DATABASE_PREPARE_THRESHOLD", "0"),
+        ("DATABASE_PLAN_CACHE_MODE", "fast"),
+    ],
 )
 def test_a_bad_value_is_one_clear_line(pg_url, tmp_path, name, value):
     pg_url.setenv("DATABASE_PREPARE_THRESHOLD", "5")
