@@ -16,7 +16,6 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.timezone import template_localtime
 
-from beneficiaries.admin import BeneficiaryAdmin
 from config import admin_lists
 from config.admin_lists import datetime_formatter
 from requests_app.admin import SupportRequestAdmin
@@ -78,12 +77,6 @@ def fast_chrome(response) -> dict[str, str]:
         "actions": cl.fast_actions(Context(page_context(response))),
         "headers": cl.fast_header_row,
     }
-
-
-@pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr(BeneficiaryAdmin, "list_per_page", 5)
-    monkeypatch.setattr(SupportRequestAdmin, "list_per_page", 5)
 
 
 @pytest.fixture

@@ -12,10 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from beneficiaries.admin import BeneficiaryAdmin
 from beneficiaries.models import Beneficiary
 from config import admin_list_page
-from requests_app.admin import SupportRequestAdmin
 from requests_app.models import SupportRequest
 from tests.factories import BeneficiaryFactory, SupportRequestFactory
 
@@ -68,12 +66,6 @@ def assert_same(fast, stock):
         raise AssertionError(
             f"differs at {at}:\n{fast[start : at + 200]!r}\n---\n{stock[start : at + 200]!r}"
         )
-
-
-@pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr(BeneficiaryAdmin, "list_per_page", 5)
-    monkeypatch.setattr(SupportRequestAdmin, "list_per_page", 5)
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ from django.forms.renderers import get_default_renderer
 from django.urls import reverse
 from django.utils import timezone
 
-from beneficiaries.admin import BeneficiaryAdmin
 from beneficiaries.forms import BeneficiaryForm
 from beneficiaries.models import Beneficiary
 from config.fast_forms import FastWidgetRenderer
-from requests_app.admin import SupportRequestAdmin
 from tests.factories import (
     BeneficiaryDocumentFactory,
     BeneficiaryFactory,
@@ -39,12 +37,6 @@ def ids(response) -> list[int]:
 def link(response, rel: str) -> str | None:
     match = re.search(rf'<a href="([^"]*)" rel="{rel}">', response.content.decode())
     return html.unescape(match.group(1)) if match else None
-
-
-@pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr(BeneficiaryAdmin, "list_per_page", 5)
-    monkeypatch.setattr(SupportRequestAdmin, "list_per_page", 5)
 
 
 def walk(client, url, first_params=None):

@@ -8,10 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from beneficiaries.admin import BeneficiaryAdmin
 from beneficiaries.models import Beneficiary
 from config import pagination
-from requests_app.admin import SupportRequestAdmin
 from requests_app.models import SupportRequest
 from tests.core.test_admin_lists import ids, walk
 from tests.factories import BeneficiaryFactory, SupportRequestFactory
@@ -20,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 BENEFICIARIES = reverse("admin:beneficiaries_beneficiary_changelist")
 REQUESTS = reverse("admin:requests_app_supportrequest_changelist")
-
-
-@pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr(BeneficiaryAdmin, "list_per_page", 5)
-    monkeypatch.setattr(SupportRequestAdmin, "list_per_page", 5)
 
 
 def search_statements(queries) -> list[str]:
