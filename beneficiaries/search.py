@@ -54,10 +54,16 @@ def beneficiary_search_filter(query: str) -> Q | None:
         with contextlib.suppress(ValidationError):
             condition |= Q(mobile=normalize_mobile(text))
         return condition
-    folded = normalize_arabic(text)
     upper = text.upper().replace(" ", "")
     # File numbers (M0000123) and passports mix letters and digits: match them exactly.
-    return Q(name_normalized__contains=folded) | Q(file_number=upper) | Q(id_number=upper)
+    return folded_name_contains("name_normalized", text) | Q(file_number=upper) | Q(id_number=upper)
+
+
+def folded_name_contains(field: str, text: str) -> Q:
+    """``field`` (a folded name) contains the folded ``text``. A text that folds to nothing
+    (only tatweel or tashkeel) matches no name, not every name."""
+    folded = normalize_arabic(text)
+    return Q(**{f"{field}__contains": folded}) if folded else Q(pk__in=[])
 
 
 def beneficiary_search(queryset: QuerySet, query: str) -> QuerySet:

@@ -497,12 +497,12 @@ class InteractionAdmin(ExportMixin, SimpleHistoryAdmin):
         term = (search_term or "").strip()
         if not term:
             return queryset, False
-        from beneficiaries.search import normalize_arabic
+        from beneficiaries.search import folded_name_contains
 
         return queryset.filter(
             Q(contact_name__icontains=term)
             | Q(contact_detail__icontains=term)
-            | Q(beneficiary__name_normalized__contains=normalize_arabic(term))
+            | folded_name_contains("beneficiary__name_normalized", term)
         ), False
 
     # ---- columns

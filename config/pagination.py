@@ -15,7 +15,7 @@ import time
 import uuid
 import zlib
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Count, IntegerField, Q, Window
@@ -50,7 +50,10 @@ def _planner_estimate(queryset) -> int | None:
         return None
     # Without the list's joined columns: the count does not need them, and planning a
     # four-way join costs milliseconds of its own.
-    sql, params = queryset.order_by().select_related(None).query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().select_related(None).query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (e.g. pk__in=[])
+        return 0
     key = (connection.alias, connection.settings_dict["NAME"], sql, tuple(params))
     try:
         expires, estimate = _estimates.get(key, (0.0, 0))
@@ -331,7 +334,10 @@ def counted_offset_rows(queryset, offset: int, per_page: int):
     pk_name = queryset.model._meta.pk.attname
     inner = queryset.order_by().values_list(pk_name, *(name for name, _ in columns))
     inner.query.select_related = False
-    inner_sql, inner_params = inner[: EXACT_BELOW + 1].query.get_compiler(queryset.db).as_sql()
+    try:
+        inner_sql, inner_params = inner[: EXACT_BELOW + 1].query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a condition that matches nothing: the paginator counts 0
+        return [], False, None
     names = ["k", *(f"s{i}" for i in range(len(columns)))]
     head = (
         f"WITH {qn(SEARCH_MATCHES)} ({', '.join(qn(n) for n in names)}) AS MATERIALIZED "

@@ -427,14 +427,14 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
         term = (search_term or "").strip()
         if not term:
             return queryset, False
-        from beneficiaries.search import normalize_arabic
+        from beneficiaries.search import folded_name_contains
         from beneficiaries.validators import normalize_digits
 
         from .reference import clean_reference
 
         digits = "".join(ch for ch in normalize_digits(term) if ch.isdigit())
         # The copy of the folded name on the request: one trigram index on PostgreSQL.
-        condition = Q(beneficiary_name_normalized__contains=normalize_arabic(term))
+        condition = folded_name_contains("beneficiary_name_normalized", term)
         if clean_reference(term):
             condition |= Q(reference=clean_reference(term))
         if len(digits) >= 9:

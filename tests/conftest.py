@@ -46,16 +46,20 @@ def outsider(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
-    """The profile and rate-limit counters live in the cache: no test sees another's."""
+    """The profile, the planner's estimates and the rate-limit counters are remembered
+    between requests: no test sees another's."""
     from django.core.cache import cache
 
+    from config import pagination
     from policies.selectors import forget_profile_in_memory
 
     cache.clear()
     forget_profile_in_memory()
+    pagination._estimates.clear()  # the planner's estimates, remembered a minute per query
     yield
     cache.clear()
     forget_profile_in_memory()
+    pagination._estimates.clear()
     # The rate-limit counters are a database table that a test's rollback empties, but a
     # live-server test commits them and the flush after it does not know the table.
     if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
