@@ -84,23 +84,24 @@ def forget_association_profile(**kwargs) -> None:
     memory are emptied (other processes' memory expires within _PROFILE_MEMORY_SECONDS),
     now and again when the edit's transaction commits, so a page read meanwhile does not
     keep the old row."""
-    _forget_everywhere()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_forget_everywhere)
-
-
-def _forget_everywhere() -> None:
-    global _profile_in_memory
-    _profile_in_memory = None
-    cache.delete(_PROFILE_CACHE_KEY)
+    _now_and_at_commit(_forget_everywhere)
 
 
 def forget_profile_in_memory(**kwargs) -> None:
     """This process's copy only, now and at commit: for a save that bypasses the service
     (the demo, a test) and for the tests' cache reset."""
-    _forget_in_memory()
+    _now_and_at_commit(_forget_in_memory)
+
+
+def _now_and_at_commit(forget) -> None:
+    forget()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_forget_in_memory)
+        transaction.on_commit(forget)
+
+
+def _forget_everywhere() -> None:
+    _forget_in_memory()
+    cache.delete(_PROFILE_CACHE_KEY)
 
 
 def _forget_in_memory() -> None:
