@@ -273,7 +273,16 @@ def verification_problems(support_request: SupportRequest) -> list[str]:
     """What still stands between the request and the committee; empty when nothing does."""
     problems = []
     required = list(support_request.program.required_document_types or [])
-    checks = {check.document_type: check for check in support_request.document_checks.all()}
+    checks = {}
+    if required:
+        # One query with the documents (the request page prefetches them: reuse that).
+        prefetched = getattr(support_request, "_prefetched_objects_cache", {})
+        rows = (
+            support_request.document_checks.all()
+            if "document_checks" in prefetched
+            else support_request.document_checks.select_related("document")
+        )
+        checks = {check.document_type: check for check in rows}
     submitted_on = timezone.localdate(support_request.submitted_at)
     for document_type in required:
         label = _document_type_label(document_type)

@@ -177,3 +177,33 @@ def test_submission_needs_the_signature_and_consent():
 def test_a_closed_program_takes_no_applications():
     with pytest.raises(WorkflowError, match="not accepting"):
         submit(BeneficiaryFactory(), ProgramFactory(is_open=False))
+
+
+def test_verification_reads_the_checks_and_their_documents_in_one_query(
+    officer, django_assert_num_queries
+):
+    """The move to the committee (outside the request page) once read each check's document
+    with its own query."""
+    from requests_app.services import verification_problems
+
+    types = ["national_id", "income_proof", "lease"]
+    program = ProgramFactory(required_document_types=types)
+    support_request = SupportRequestFactory(program=program, in_verification=True)
+    for document_type in types:
+        document_check_record(
+            support_request=support_request,
+            document_type=document_type,
+            document=BeneficiaryDocumentFactory(
+                beneficiary=support_request.beneficiary,
+                document_type=document_type,
+                expiry_date=timezone.localdate() + datetime.timedelta(days=365),
+            ),
+            matches_record=True,
+            actor=officer,
+        )
+    support_request = (
+        type(support_request).objects.select_related("program").get(pk=support_request.pk)
+    )
+    with django_assert_num_queries(1):
+        problems = verification_problems(support_request)
+    assert problems == []
