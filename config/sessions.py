@@ -33,6 +33,7 @@ from django.contrib.auth.middleware import (
 from django.contrib.auth.middleware import auser
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.sessions.backends import db
+from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -64,8 +65,10 @@ class SessionStore(db.SessionStore):
 
     def create_model_instance(self, data):
         obj = super().create_model_instance(data)
-        user_id = data.get(SESSION_KEY)
-        obj.user_id = None if user_id is None else get_user_model()._meta.pk.to_python(user_id)
+        try:
+            obj.user_id = get_user_model()._meta.pk.to_python(data.get(SESSION_KEY))
+        except (ValidationError, TypeError, ValueError):
+            obj.user_id = None  # not a member's id: read Django's way, and refused there
         return obj
 
     def load_signed_in(self) -> SignedIn | None:

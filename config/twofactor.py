@@ -133,14 +133,15 @@ class TwoFactorMiddleware:
         if "mustafid_2fa_device" not in session:
             # Asked once per session; setting a device up updates it.
             session["mustafid_2fa_device"] = has_device(user)
-        query = (
-            "?" + urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-        )
         if session["mustafid_2fa_device"]:
-            return reverse("two-factor-verify") + query
+            return reverse("two-factor-verify") + _next_query(request)
         if two_factor_required(user, request):
-            return reverse("two-factor-setup") + query
+            return reverse("two-factor-setup") + _next_query(request)
         return None
+
+
+def _next_query(request) -> str:
+    return "?" + urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
 
 
 class CodeForm(forms.Form):

@@ -139,6 +139,14 @@ def test_the_session_row_keeps_whose_session_it_is(client, officer):
     assert not Session.objects.filter(user_id=officer.pk).exists()
 
 
+@pytest.mark.parametrize(
+    "data, user_id", [({SESSION_KEY: "5"}, 5), ({}, None), ({SESSION_KEY: "not a key"}, None)]
+)
+def test_the_row_copies_the_member_id_of_the_data_or_none(data, user_id):
+    store = config.sessions.SessionStore()
+    assert store.create_model_instance(data).user_id == user_id
+
+
 def test_an_expired_session_is_signed_out(client, officer):
     client.force_login(officer)
     assert _signed_in(client.get(LIST))
