@@ -57,7 +57,7 @@ def _permission_names(keys) -> dict[int, str]:
     """The map from permission key to name, read again when stale or missing one of ``keys``."""
     global _names
     read_at, names = _names
-    if names and time.monotonic() - read_at < NAMES_MAX_AGE and all(k in names for k in keys):
+    if names and time.monotonic() - read_at < NAMES_MAX_AGE and names.keys() >= set(keys):
         return names
     names = {
         pk: f"{app_label}.{codename}"
@@ -144,12 +144,17 @@ def prefetch_permissions(user_obj, *, totp_device_pk=None) -> bool | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    names = _permission_names({pk for pk, source in rows if source != DEVICE})
-    found = {USER: set(), GROUP: set(), ALL: set(), DEVICE: False}
+    fill_permission_caches(user_obj, [(pk, source) for pk, source in rows if source != DEVICE])
+    return any(source == DEVICE for pk, source in rows) if device else None
+
+
+def fill_permission_caches(user_obj, rows) -> None:
+    """ModelBackend's two caches on ``user_obj`` from ``rows`` of (permission key, source),
+    source USER, GROUP or ALL (every permission: read for a superuser only)."""
+    names = _permission_names({pk for pk, source in rows})
+    found = {USER: set(), GROUP: set(), ALL: set()}
     for pk, source in rows:
-        if source == DEVICE:
-            found[DEVICE] = True
-        elif pk in names:  # a permission deleted since the query: gone for Django too
+        if pk in names:  # a permission deleted since the query: gone for Django too
             found[source].add(names[pk])
     if user_obj.is_superuser:
         # ModelBackend gives a superuser every permission, from both sources.
@@ -158,7 +163,6 @@ def prefetch_permissions(user_obj, *, totp_device_pk=None) -> bool | None:
     else:
         user_obj._user_perm_cache = found[USER]
         user_obj._group_perm_cache = found[GROUP]
-    return found[DEVICE] if device else None
 
 
 class PermissionsPrefetchBackend:

@@ -3,8 +3,10 @@
 Saudi applicant on an English-language phone still lands on the Arabic site."""
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class ArabicFirstLocaleMiddleware(LocaleMiddleware):
@@ -14,6 +16,17 @@ class ArabicFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        """Django's answer. Without ``i18n_patterns`` (Mustafid has none) it does not
+        depend on a language in the path, which Django reads on every response anyway
+        (a regular expression and a failed language lookup, issue 11): skipped."""
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if is_language_prefix_patterns_used(urlconf)[0]:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class PermissionsPolicyMiddleware:

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from beneficiaries.models import SENSITIVE_PERMISSION
 from beneficiaries.validators import normalize_digits
 from config.auth import prefetch_permissions
+from config.sessions import CONFIRMED_TOTP
 
 # Every page of a signed-in member asks for the code, except the public site and the
 # sign-in pages themselves: private files (/beneficiaries/…/download/, /requests/…/proof/)
@@ -77,8 +78,9 @@ def _totp_pk(persistent_id) -> int | None:
 
 class OTPMiddleware(DjangoOTPMiddleware):
     """django-otp's middleware with its per-request device check folded into the query
-    that reads the member's permissions (config/auth.prefetch_permissions), which every
-    staff page makes anyway: one query fewer per page for a member signed in with a code.
+    that reads the session and the member (config/sessions.py), or else the one that reads
+    the member's permissions (config/auth.prefetch_permissions), which every staff page
+    makes anyway: no query of its own for a member signed in with a code.
 
     The check is django-otp's, made on every request as before: the device named in the
     session must still exist, belong to this user and be confirmed, or the session forgets
@@ -92,7 +94,12 @@ class OTPMiddleware(DjangoOTPMiddleware):
             request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
         )
         pk = _totp_pk(persistent_id)
-        found = None if pk is None else prefetch_permissions(user, totp_device_pk=pk)
+        if pk is None:
+            found = None
+        elif (confirmed := getattr(user, CONFIRMED_TOTP, None)) is not None:
+            found = pk in confirmed  # read with the session (config/sessions.py)
+        else:
+            found = prefetch_permissions(user, totp_device_pk=pk)
         if found is None:
             return super()._verify_user_sync(request, user)
         self._init_user_fields(user)
@@ -126,14 +133,15 @@ class TwoFactorMiddleware:
         if "mustafid_2fa_device" not in session:
             # Asked once per session; setting a device up updates it.
             session["mustafid_2fa_device"] = has_device(user)
-        query = (
-            "?" + urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-        )
         if session["mustafid_2fa_device"]:
-            return reverse("two-factor-verify") + query
+            return reverse("two-factor-verify") + _next_query(request)
         if two_factor_required(user, request):
-            return reverse("two-factor-setup") + query
+            return reverse("two-factor-setup") + _next_query(request)
         return None
+
+
+def _next_query(request) -> str:
+    return "?" + urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
 
 
 class CodeForm(forms.Form):

@@ -49,7 +49,8 @@ MIDDLEWARE = [
     "config.middleware.ArabicFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the member with the session in one query (config/sessions.py).
+    "config.sessions.AuthenticationMiddleware",
     # django-otp's, with its device check in the permissions query (config/twofactor.py).
     "config.twofactor.OTPMiddleware",
     "config.twofactor.TwoFactorMiddleware",
@@ -155,6 +156,9 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Mustafid"
 
 # Sessions: a working day, and gone when the browser closes on a shared office computer.
+# Django's database sessions in a table that also keeps whose session it is, so a staff
+# page reads session, member and permissions in one query (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_AGE = env.int("MUSTAFID_SESSION_HOURS", default=8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

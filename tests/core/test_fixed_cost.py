@@ -1,6 +1,7 @@
 """What every staff page pays before its own work (issue 11): the session, the user, the
-member's permissions in one query, the association's profile read once, and the
-authenticator when the member has one. The answers stay Django's."""
+member's permissions and the authenticator when the member has one, in one query
+(config/sessions.py; config/auth.py when the session was read first), and the
+association's profile read once. The answers stay Django's."""
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -124,15 +125,16 @@ def profile_reads(monkeypatch):
 
 @pytest.mark.urls("tests.core.fixed_cost_urls")
 @pytest.mark.parametrize("path", ["/staff-probe/admin/", "/staff-probe/site/"])
-def test_a_staff_page_costs_three_queries_and_one_profile_read_before_its_own(
+def test_a_staff_page_costs_one_query_and_one_profile_read_before_its_own(
     client, officer, path, profile_reads, django_assert_max_num_queries
 ):
     client.force_login(officer)
     client.get(path)
     profile_reads.clear()
-    # The session, the user, the permissions (the header's dashboard link, the two-step
-    # rule); the profile comes from the process's memory (policies/selectors.py).
-    with django_assert_max_num_queries(3):
+    # The session, the user and the permissions (the header's dashboard link, the two-step
+    # rule) in one query (config/sessions.py); the profile comes from the process's memory
+    # (policies/selectors.py).
+    with django_assert_max_num_queries(1):
         response = client.get(path)
     assert response.status_code == 200
     assert len(profile_reads) == 1
@@ -153,8 +155,8 @@ def test_a_member_signed_in_with_an_authenticator_pays_no_query_more(
     _signed_in_with(client, manager, device.persistent_id)
     assert client.get("/staff-probe/admin/").status_code == 200
     profile_reads.clear()
-    # django-otp's check of the device rides on the permissions query.
-    with django_assert_max_num_queries(3):
+    # django-otp's check of the device rides on the session's query.
+    with django_assert_max_num_queries(1):
         response = client.get("/staff-probe/admin/")
     assert response.status_code == 200
     assert 'href="/dashboard/"' in response.content.decode()  # the manager's permission
