@@ -216,6 +216,7 @@ def _page(queryset, start: int, stop: int, keys_first: bool) -> list:
     outer = queryset.model._base_manager.filter(pk__in=keys)
     outer.query.select_related = queryset.query.select_related
     outer.query.deferred_loading = queryset.query.deferred_loading
+    outer._iterable_class = queryset._iterable_class  # the list's way of making rows
     outer.query.standard_ordering = queryset.query.standard_ordering
     return list(outer.order_by(*queryset.query.order_by))
 
@@ -357,6 +358,7 @@ def counted_offset_rows(queryset, offset: int, per_page: int):
     outer.query.search_matches_sql = head
     outer.query.select_related = queryset.query.select_related
     outer.query.deferred_loading = queryset.query.deferred_loading
+    outer._iterable_class = queryset._iterable_class  # the list's way of making rows
     outer = outer.annotate(
         _search_matches=RawSQL(
             f"SELECT COUNT(*) FROM {qn(SEARCH_MATCHES)}", (), output_field=IntegerField()
@@ -390,6 +392,7 @@ def _window_counted_rows(queryset, start: int, per_page: int):
     outer = queryset.model._base_manager.filter(pk__in=[pk for pk, _ in keys])
     outer.query.select_related = queryset.query.select_related
     outer.query.deferred_loading = queryset.query.deferred_loading
+    outer._iterable_class = queryset._iterable_class  # the list's way of making rows
     outer.query.standard_ordering = queryset.query.standard_ordering
     rows = list(outer.order_by(*queryset.query.order_by))
     return rows[:per_page], len(rows) > per_page, keys[0][1]
