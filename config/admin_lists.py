@@ -45,6 +45,7 @@ from django.contrib.admin.views.main import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models.base import ModelState
+from django.db.models.fetch_modes import FETCH_ONE as _FETCH_ONE
 from django.db.models.query import ModelIterable
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
@@ -676,6 +677,14 @@ def _fill(plan, row, db, fetch_mode):
             local_setter(obj, sub)
             remote_setter(sub, obj)
     return obj
+
+
+def plain_instance(model, db, names, values):
+    """``model.from_db(db, names, values)`` made as PageRowsIterable makes its rows
+    when the model allows it (a handful of choices' instances on a list page)."""
+    if not _plain_model(model):
+        return model.from_db(db, names, values)
+    return _fill((model, 0, len(names), list(names), 0, []), values, db, _FETCH_ONE)
 
 
 _plain_models: dict[type, bool] = {}

@@ -9,6 +9,7 @@ import html
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, router
 from django.db.models import CharField, F, Prefetch, Q, Value, Window, prefetch_related_objects
 from django.db.models.functions import Cast, RowNumber
 from django.http import HttpResponseRedirect
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from channels_app.timeline import kinds_for
-from config.admin_lists import FastListMixin
+from config.admin_lists import FastListMixin, plain_instance
 from config.bilingual import pick
 from config.dashboard.exports import ExportMixin
 
@@ -233,37 +234,63 @@ def _programs_and_channels_by_id(request) -> tuple[dict, dict]:
     return found
 
 
+_CHOICES_SQL: dict[str, tuple] = {}
+
+
+def _programs_and_channels_sql(db: str) -> tuple[str, tuple]:
+    """The choices' statement, built and compiled once per database alias: the ORM took
+    ~1.2 ms a page to build and compile its two windows and union, four times what
+    PostgreSQL takes to run it (issue 11). It has no parameters of its own."""
+    found = _CHOICES_SQL.get(db)
+    if found is None:
+        from channels_app.models import Channel
+
+        def part(queryset, kind, order, key):
+            return (
+                queryset.order_by()
+                .annotate(
+                    choice_kind=Value(kind),
+                    choice_place=Window(RowNumber(), order_by=order),
+                    choice_key=key,
+                )
+                .values_list(
+                    "choice_kind", "choice_place", "choice_key", "pk", "name_ar", "name_en"
+                )
+            )
+
+        programs = part(
+            Program.objects.using(db),
+            "program",
+            [F("sort_order").asc(), F("name_ar").asc()],
+            Cast("pk", CharField()),
+        )
+        channels = part(
+            Channel.objects.using(db),
+            "channel",
+            [F("sort_order").asc(), F("code").asc()],
+            F("code"),
+        )
+        query = programs.union(channels, all=True).order_by().query
+        found = _CHOICES_SQL[db] = query.get_compiler(db).as_sql()
+    return found
+
+
 def _read_programs_and_channels(request):
     from channels_app.models import Channel
 
-    def part(queryset, kind, order, key):
-        return (
-            queryset.order_by()
-            .annotate(
-                choice_kind=Value(kind),
-                choice_place=Window(RowNumber(), order_by=order),
-                choice_key=key,
-            )
-            .values_list("choice_kind", "choice_place", "choice_key", "pk", "name_ar", "name_en")
-        )
-
-    programs = part(
-        Program.objects.all(),
-        "program",
-        [F("sort_order").asc(), F("name_ar").asc()],
-        Cast("pk", CharField()),
-    )
-    channels = part(
-        Channel.objects.all(), "channel", [F("sort_order").asc(), F("code").asc()], F("code")
-    )
+    db = router.db_for_read(Program)
+    sql, params = _programs_and_channels_sql(db)
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found_rows = cursor.fetchall()
     models = {"program": Program, "channel": Channel}
     found: dict[str, list] = {"program": [], "channel": []}
     by_id: dict[str, dict] = {"program": {}, "channel": {}}
     names = ["id", "name_ar", "name_en"]
-    for kind, place, key, pk, name_ar, name_en in programs.union(channels, all=True).order_by():
-        found[kind].append((place, key, pick(name_ar, name_en)))
+    for kind, place, key, pk, name_ar, name_en in found_rows:
+        found[kind].append((place, str(key), pick(name_ar, name_en)))
         # An instance with its names only (the rest deferred), as .only() reads it.
-        by_id[kind][pk] = models[kind].from_db(programs.db, names, [pk, name_ar, name_en])
+        by_id[kind][pk] = plain_instance(models[kind], db, names, (pk, name_ar, name_en))
     choices = tuple([(key, name) for _place, key, name in sorted(found[kind])] for kind in found)
     instances = (by_id["program"], by_id["channel"])
     request._program_and_channel_choices = choices
