@@ -54,7 +54,12 @@ def _planner_estimate(queryset) -> int | None:
         sql, params = queryset.order_by().select_related(None).query.sql_with_params()
     except EmptyResultSet:  # a condition that matches nothing (e.g. pk__in=[])
         return 0
-    key = (connection.alias, connection.settings_dict["NAME"], sql, tuple(params))
+    key = (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        sql,
+        tuple(_to_the_minute(value) for value in params),
+    )
     try:
         expires, estimate = _estimates.get(key, (0.0, 0))
     except TypeError:  # a parameter that cannot be a key (a list): asked every time
@@ -73,6 +78,16 @@ def _planner_estimate(queryset) -> int | None:
             _estimates.clear()
         _estimates[key] = (now + ESTIMATE_SECONDS, estimate)
     return estimate
+
+
+def _to_the_minute(value):
+    """A query parameter as the estimates' key holds it: a moment to the minute. A list
+    filtered by the time of the request ("overdue": due before now) has a new statement
+    every microsecond, and asked the planner on every page; within a minute its figure
+    is the same guess ("about N")."""
+    if isinstance(value, datetime.datetime):
+        return value.replace(second=0, microsecond=0)
+    return value
 
 
 class EstimatedCountPaginator(Paginator):
