@@ -545,14 +545,14 @@ class FastChangeList(ChangeList):
                     key = getattr(obj, id_attname)
                     if key is None:
                         return empty_html
-                    html = drawn.get(key)
-                    if html is None:
+                    cell_html = drawn.get(key)
+                    if cell_html is None:
                         try:
                             value = getattr(obj, attname)
                         except ObjectDoesNotExist:
                             return empty_html
-                        html = drawn[key] = conditional_escape(value)
-                    return html
+                        cell_html = drawn[key] = conditional_escape(value)
+                    return cell_html
 
             elif isinstance(field, models.DateTimeField):
                 # What display_for_field does (localtime, DATETIME_FORMAT), with the
@@ -563,7 +563,7 @@ class FastChangeList(ChangeList):
                     value = getattr(obj, attname)
                     if value is None:
                         return empty_html
-                    return escape(draw_datetime(value))
+                    return html.escape(draw_datetime(value))  # escape()'s text
 
             elif type(field) in (models.CharField, models.TextField) and attname != "password":
                 # display_for_field's answer for plain text: stripped, escaped, the
@@ -574,7 +574,7 @@ class FastChangeList(ChangeList):
                     text = value.strip() if isinstance(value, str) else value
                     if text is None or text == "":
                         return empty_html
-                    return escape(text)
+                    return html.escape(str(text))  # escape()'s text
 
             else:
 
