@@ -54,7 +54,12 @@ def _planner_estimate(queryset) -> int | None:
         sql, params = queryset.order_by().select_related(None).query.sql_with_params()
     except EmptyResultSet:  # a condition that matches nothing (e.g. pk__in=[])
         return 0
-    key = (connection.alias, connection.settings_dict["NAME"], sql, tuple(params))
+    key = (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        sql,
+        tuple(_to_the_minute(value) for value in params),
+    )
     try:
         expires, estimate = _estimates.get(key, (0.0, 0))
     except TypeError:  # a parameter that cannot be a key (a list): asked every time
@@ -73,6 +78,16 @@ def _planner_estimate(queryset) -> int | None:
             _estimates.clear()
         _estimates[key] = (now + ESTIMATE_SECONDS, estimate)
     return estimate
+
+
+def _to_the_minute(value):
+    """A query parameter as the estimates' key holds it: a moment to the minute. A list
+    filtered by the time of the request ("overdue": due before now) has a new statement
+    every microsecond, and asked the planner on every page; within a minute its figure
+    is the same guess ("about N")."""
+    if isinstance(value, datetime.datetime):
+        return value.replace(second=0, microsecond=0)
+    return value
 
 
 class EstimatedCountPaginator(Paginator):
@@ -216,6 +231,7 @@ def _page(queryset, start: int, stop: int, keys_first: bool) -> list:
     outer = queryset.model._base_manager.filter(pk__in=keys)
     outer.query.select_related = queryset.query.select_related
     outer.query.deferred_loading = queryset.query.deferred_loading
+    outer._iterable_class = queryset._iterable_class  # the list's way of making rows
     outer.query.standard_ordering = queryset.query.standard_ordering
     return list(outer.order_by(*queryset.query.order_by))
 
@@ -357,6 +373,7 @@ def counted_offset_rows(queryset, offset: int, per_page: int):
     outer.query.search_matches_sql = head
     outer.query.select_related = queryset.query.select_related
     outer.query.deferred_loading = queryset.query.deferred_loading
+    outer._iterable_class = queryset._iterable_class  # the list's way of making rows
     outer = outer.annotate(
         _search_matches=RawSQL(
             f"SELECT COUNT(*) FROM {qn(SEARCH_MATCHES)}", (), output_field=IntegerField()
@@ -390,6 +407,7 @@ def _window_counted_rows(queryset, start: int, per_page: int):
     outer = queryset.model._base_manager.filter(pk__in=[pk for pk, _ in keys])
     outer.query.select_related = queryset.query.select_related
     outer.query.deferred_loading = queryset.query.deferred_loading
+    outer._iterable_class = queryset._iterable_class  # the list's way of making rows
     outer.query.standard_ordering = queryset.query.standard_ordering
     rows = list(outer.order_by(*queryset.query.order_by))
     return rows[:per_page], len(rows) > per_page, keys[0][1]

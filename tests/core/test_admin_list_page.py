@@ -201,3 +201,27 @@ def test_the_planners_estimate_is_asked_once_a_minute_per_query(monkeypatch):
     later = pagination.time.monotonic() + pagination.ESTIMATE_SECONDS + 1
     monkeypatch.setattr(pagination, "time", SimpleNamespace(monotonic=lambda: later))
     assert explains(Beneficiary.objects.all()) == 1
+
+
+def test_a_list_filtered_by_the_time_of_the_request_reuses_its_estimate(monkeypatch):
+    """PostgreSQL: a filter on "now" (the overdue requests) is a new statement every
+    microsecond; the estimates' key holds its moment to the minute, so the next page
+    within that minute asks no EXPLAIN, and another minute asks again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from config import pagination
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    monkeypatch.setattr(pagination, "_estimates", {})
+    moment = datetime.datetime(2026, 3, 1, 10, 15, 5, 120, tzinfo=datetime.UTC)
+
+    def explains(when):
+        with CaptureQueriesContext(connection) as queries:
+            pagination._planner_estimate(Beneficiary.objects.filter(created_at__lt=when))
+        return sum(query["sql"].startswith("EXPLAIN") for query in queries)
+
+    assert explains(moment) == 1
+    assert explains(moment + datetime.timedelta(seconds=40, microseconds=7)) == 0
+    assert explains(moment + datetime.timedelta(minutes=1)) == 1
