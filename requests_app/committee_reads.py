@@ -25,10 +25,18 @@ def read_together(*querysets) -> None:
     db = pending[0].db
     connection = connections[db]
     batch = [qs for qs in pending if _batchable(qs, db)]
-    if connection.vendor == "postgresql" and len(batch) > 1:
+    if _several_statements_at_once(connection) and len(batch) > 1:
         _read_in_one_trip(connection, batch)
     for qs in pending:
         qs._fetch_all()  # the rest, and the prefetches of the batch's
+
+
+def _several_statements_at_once(connection) -> bool:
+    """PostgreSQL with client-side binding (the default; DATABASE_PREPARE_THRESHOLD turns
+    on server-side binding, which takes one statement per execute)."""
+    return connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("server_side_binding")
 
 
 def _batchable(qs, db) -> bool:
