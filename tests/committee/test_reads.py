@@ -1,6 +1,7 @@
 """The case file reads its lists together (requests_app.committee_reads, issue 11): one
 round trip on PostgreSQL, the same rows and the same page as reading them one by one."""
 
+import datetime
 import re
 
 import pytest
@@ -102,10 +103,28 @@ def test_the_case_file_is_the_page_its_reads_one_by_one_drew(
 
 
 def test_the_case_files_policy_is_the_version_in_force(case, members):
-    from policies.models import PolicyDocument
+    from policies.models import PolicyDocument, PolicyVersion
     from policies.selectors import version_in_force
-
-    reads = committee_views._case_reads(SupportRequest.objects.get(pk=case.pk))
-    assert next(iter(reads["eligibility_policy"]), None) == version_in_force(
-        PolicyDocument.Kind.PROGRAM_ELIGIBILITY
+    from tests.factories.policies import (
+        BoardMeetingFactory,
+        PolicyDocumentFactory,
+        PolicyVersionFactory,
     )
+
+    kind = PolicyDocument.Kind.PROGRAM_ELIGIBILITY
+
+    def read():
+        reads = committee_views._case_reads(SupportRequest.objects.get(pk=case.pk))
+        return next(iter(reads["eligibility_policy"]), None)
+
+    assert read() == version_in_force(kind)
+    meeting = BoardMeetingFactory()
+    for position in (20, 10):  # the first active document in list order wins
+        PolicyVersionFactory(
+            document=PolicyDocumentFactory(kind=kind, position=position),
+            status=PolicyVersion.Status.APPROVED,
+            approved_meeting=meeting,
+            effective_date=datetime.date(2026, 1, 1),
+        )
+    assert read() is not None and read() == version_in_force(kind)
+    assert read().document.position == 10
