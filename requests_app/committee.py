@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
@@ -83,27 +83,18 @@ def is_member(user, committee: Committee | None, *, listed: list | None = None) 
     return committee.is_default and not committee.members.exists()
 
 
-def committee_with_members(program) -> tuple[Committee | None, list]:
+def committee_with_members(program, *, rows: list | None = None) -> tuple[Committee | None, list]:
     """(``committee_for(program)``, ``listed_members`` of it), in one query: the committee
     (the program's own, else the default one, at most one by a constraint) is read through
     its member rows, the user and the committee joined (the case file, issue 11); a second
-    query only when that committee lists nobody."""
-    if hasattr(program, "_default_committee"):
-        committee = committee_for(program)
-        return committee, listed_members(committee)
-    through = Committee.members.through
-    if program.committee_id:
-        if type(program).committee.is_cached(program):
-            committee = program.committee
+    query only when that committee lists nobody. ``rows``: those member rows, when the
+    caller has read them (``committee_member_rows``, read with the case file's others)."""
+    if rows is None:
+        query = committee_member_rows(program)
+        if query is None:
+            committee = committee_for(program)
             return committee, listed_members(committee)
-        # The program's own committee comes with its member rows: the request's query
-        # need not join it (each join of that query cost the planner more, issue 11).
-        rows = through.objects.filter(committee_id=program.committee_id)
-    else:
-        rows = through.objects.filter(committee__is_default=True)
-    rows = list(
-        rows.select_related("committee", "user").order_by("user__first_name", "user__username")
-    )
+        rows = list(query)
     if rows:
         if program.committee_id:
             program.committee = rows[0].committee
@@ -111,6 +102,24 @@ def committee_with_members(program) -> tuple[Committee | None, list]:
             program._default_committee = rows[0].committee
         return rows[0].committee, [row.user for row in rows]
     return committee_for(program), []
+
+
+def committee_member_rows(program) -> QuerySet | None:
+    """The member rows ``committee_with_members`` reads, the committee and the user joined,
+    in the case file's order; None when the program's committee is known already (then
+    ``committee_with_members`` reads the members alone)."""
+    if hasattr(program, "_default_committee"):
+        return None
+    through = Committee.members.through
+    if program.committee_id:
+        if type(program).committee.is_cached(program):
+            return None
+        # The program's own committee comes with its member rows: the request's query
+        # need not join it (each join of that query cost the planner more, issue 11).
+        rows = through.objects.filter(committee_id=program.committee_id)
+    else:
+        rows = through.objects.filter(committee__is_default=True)
+    return rows.select_related("committee", "user").order_by("user__first_name", "user__username")
 
 
 def listed_members(committee: Committee | None) -> list:
@@ -202,6 +211,91 @@ def queue_choices(committees: list[Committee]) -> tuple[list, list, list]:
             lambda row: [row[0], int(row[1])],
         ),
     )
+
+
+def queue_scope(user) -> tuple[list, list, list, list]:
+    """(committees, programs, channels, meetings) of the queue page, in one query (issue
+    11): ``committees_of(user)`` and ``queue_choices`` of those committees, the committees
+    picked in SQL. Raw SQL written once: the ORM's compilation of the two reads (a union
+    of three windowed selects and a distinct with two EXISTS) cost more than running them.
+    The committees carry what the queue reads of them (id, names, is_default, chair);
+    tests/committee/test_queries.py compares every list with the ORM's."""
+    from channels_app.models import Channel
+
+    if not is_committee_user(user):
+        return [], [], [], []
+    db = Committee.objects.db
+    with connections[db].cursor() as cursor:
+        cursor.execute(_queue_scope_sql(connections[db]), [user.pk])
+        rows = cursor.fetchall()
+    found: dict[str, list] = {"committee": [], "program": [], "channel": [], "meeting": []}
+    for kind, place, pk, name_ar, name_en, number, flag in rows:
+        found[kind].append((place, pk, name_ar, name_en, number, flag))
+
+    # from_db() takes the values in the model's field order.
+    def objects(kind, model, names, convert):
+        return [model.from_db(db, names, convert(*row[1:])) for row in sorted(found[kind])]
+
+    return (
+        objects(
+            "committee",
+            Committee,
+            ["id", "name_ar", "name_en", "chair_id", "is_default"],
+            lambda pk, ar, en, chair, default: [pk, ar, en, chair, bool(default)],
+        ),
+        objects(
+            "program",
+            Program,
+            ["id", "name_ar", "name_en", "committee_id"],
+            lambda pk, ar, en, committee, _flag: [pk, ar, en, committee],
+        ),
+        objects(
+            "channel", Channel, ["id", "name_ar", "name_en"], lambda pk, ar, en, *_: [pk, ar, en]
+        ),
+        objects(
+            "meeting",
+            CommitteeMeeting,
+            ["id", "number"],
+            lambda pk, _ar, _en, number, _flag: [pk, number],
+        ),
+    )
+
+
+def _queue_scope_sql(connection) -> str:
+    """The query of ``queue_scope`` for a database connection's vendor (quoting)."""
+    from channels_app.models import Channel
+
+    q = connection.ops.quote_name
+    committee, program = q(Committee._meta.db_table), q(Program._meta.db_table)
+    members = q(Committee.members.through._meta.db_table)
+    channel, meeting = q(Channel._meta.db_table), q(CommitteeMeeting._meta.db_table)
+    # The rules of committees_of: a committee that lists the user, or the default one
+    # when it lists nobody (then it is the whole committee-member role). Each part keeps
+    # its model's order (Meta.ordering) in its row number.
+    return f"""
+WITH mine AS (
+  SELECT c.id, c.name_ar, c.name_en, c.is_default, c.chair_id FROM {committee} c
+  WHERE EXISTS (SELECT 1 FROM {members} m WHERE m.committee_id = c.id AND m.user_id = %s)
+     OR (c.is_default AND NOT EXISTS (SELECT 1 FROM {members} m WHERE m.committee_id = c.id))
+)
+SELECT 'committee', ROW_NUMBER() OVER (ORDER BY is_default DESC, name_ar ASC), id, name_ar,
+       name_en, chair_id, CASE WHEN is_default THEN 1 ELSE 0 END
+FROM mine
+UNION ALL
+SELECT 'program', ROW_NUMBER() OVER (ORDER BY p.sort_order ASC, p.name_ar ASC), p.id,
+       p.name_ar, p.name_en, p.committee_id, NULL
+FROM {program} p
+WHERE p.committee_id IN (SELECT id FROM mine)
+   OR (p.committee_id IS NULL AND EXISTS (SELECT 1 FROM mine WHERE is_default))
+UNION ALL
+SELECT 'channel', ROW_NUMBER() OVER (ORDER BY sort_order ASC, code ASC), id, name_ar,
+       name_en, NULL, NULL
+FROM {channel}
+UNION ALL
+SELECT 'meeting', ROW_NUMBER() OVER (ORDER BY held_on DESC, number DESC), id, NULL, NULL,
+       number, NULL
+FROM {meeting}
+WHERE committee_id IN (SELECT id FROM mine)"""
 
 
 def committee_members(committee: Committee) -> QuerySet:

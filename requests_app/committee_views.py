@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,11 +27,11 @@ from channels_app.timeline import TimelineEntry, timeline_sources
 from config.pagination import keyset_fields, offset_rows, seek_rows
 
 from . import committee as committee_service
+from .committee_reads import read_together
 from .filters import CommitteeQueueFilter
 from .forms import CommitteeRecuseForm, CommitteeVoteForm
 from .models import CommitteeMeeting, CommitteeVote, Decision, SupportRequest
 from .presentation import DueBadges
-from .selectors import request_timeline
 from .workflow import Status
 
 PER_PAGE = 25
@@ -82,7 +82,8 @@ def queue(request):
     the position of the page's last row (``?after=``), "previous" that of its first
     (``?before=``), so every page costs one indexed read of PER_PAGE + 1 rows, and no page
     COUNTs the queue (issue 11)."""
-    committees = committee_service.committees_of(request.user)
+    # The committees and the filter's choices, in one query.
+    committees, *choices = committee_service.queue_scope(request.user)
     my_vote = (
         CommitteeVote.objects.filter(support_request=OuterRef("pk"), member=request.user, open=True)
         .order_by()
@@ -93,6 +94,7 @@ def queue(request):
         queryset=SupportRequest.objects.none(),
         user=request.user,
         committees=committees,
+        choices=choices,
     )
     # The filter has read the committees' programs (its choices): the queue is picked by
     # their ids, without joining the program table.
@@ -216,23 +218,33 @@ def _page_number(value) -> int:
 # -- the case file -----------------------------------------------------------------------
 
 
-def _case_for(request, pk: int) -> tuple[SupportRequest, object, list]:
-    """(the request, its committee, the members that committee lists), or 403/404: the
-    member list read for the permission check is the one the case file shows."""
+def _case_request(pk: int) -> SupportRequest:
     # Four joins, not seven: PostgreSQL plans every order of a query's joins, and the
     # seven-join read cost 4-20 ms of planning for a 0.7 ms execution at 1M rows (issue
     # 11). The committee comes with its members (committee_with_members); a decided
     # request's meeting, when it has one, is read when shown; the officer is not shown.
-    support_request = get_object_or_404(
+    return get_object_or_404(
         SupportRequest.objects.select_related("beneficiary", "program", "channel", "decision"),
         pk=pk,
     )
+
+
+def _case_for(request, pk: int) -> tuple[SupportRequest, object, list]:
+    """(the request, its committee, the members that committee lists), or 403/404: the
+    member list read for the permission check is the one the case file shows."""
+    support_request = _case_request(pk)
     committee, listed = committee_service.committee_with_members(support_request.program)
+    _case_check(request, support_request, committee, listed)
+    return support_request, committee, listed
+
+
+def _case_check(request, support_request, committee, listed) -> None:
+    """403 for anyone but a member of the request's committee; 404 for a request that is
+    neither before the committee nor decided by it."""
     if not committee_service.is_member(request.user, committee, listed=listed):
         raise PermissionDenied
     if support_request.status != Status.COMMITTEE_REVIEW and not _has_decision(support_request):
         raise Http404
-    return support_request, committee, listed
 
 
 def _has_decision(support_request: SupportRequest) -> bool:
@@ -242,23 +254,37 @@ def _has_decision(support_request: SupportRequest) -> bool:
         return False
 
 
-def _recent_meetings(committee):
+def _recent_meetings_of(program):
+    """The meetings of the last seven days of the program's committee (``committee_for``),
+    before the committee is read: by the program's committee id, else the default
+    committee's (at most one, a constraint)."""
     today = timezone.localdate()
-    return CommitteeMeeting.objects.filter(
-        committee=committee,
-        held_on__gte=today - timezone.timedelta(days=7),
-        held_on__lte=today,
+    meetings = CommitteeMeeting.objects.filter(
+        held_on__gte=today - timezone.timedelta(days=7), held_on__lte=today
     )
+    if program.committee_id:
+        return meetings.filter(committee_id=program.committee_id)
+    return meetings.filter(committee__is_default=True)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @committee_required
 def case_file(request, pk: int):
-    support_request, committee, listed = _case_for(request, pk)
-    meetings = _recent_meetings(committee)
+    support_request = _case_request(pk)
+    # Everything else the page shows, read together after the request (one round trip on
+    # PostgreSQL, committee_reads): the member check needs only the first of them, and
+    # nothing is shown, logged or written before it passes.
+    reads = _case_reads(support_request)
+    member_rows = reads.pop("member_rows")
+    read_together(member_rows, *reads.values())
+    committee, listed = committee_service.committee_with_members(
+        support_request.program, rows=None if member_rows is None else list(member_rows)
+    )
+    _case_check(request, support_request, committee, listed)
+    meetings = reads["meetings"]
     # The request's votes, read once: the member's own, the list, the tally, who is left.
-    votes = _votes_of(support_request)
+    votes = list(reads["votes"])
     mine = next((vote for vote in votes if vote.member_id == request.user.pk), None)
     vote_form = CommitteeVoteForm(
         meetings=meetings,
@@ -269,6 +295,7 @@ def case_file(request, pk: int):
             "recommended_amount": mine.recommended_amount if mine else None,
         },
     )
+    _same_rows(vote_form.fields["meeting"].queryset, meetings)
     recuse_form = CommitteeRecuseForm()
     status = 200
     if request.method == "POST":
@@ -311,6 +338,7 @@ def case_file(request, pk: int):
                     else:
                         messages.success(request, _("Your vote has been recorded."))
                     return redirect("committee:case", pk=support_request.pk)
+            _same_rows(vote_form.fields["meeting"].queryset, meetings)
         status = 400
     else:
         access_log_record(
@@ -321,9 +349,17 @@ def case_file(request, pk: int):
             detail=_("Committee case file %(reference)s")
             % {"reference": support_request.display_reference},
         )
-    context = _case_context(request, support_request, committee, listed, mine, votes)
+    context = _case_context(request, support_request, committee, listed, mine, votes, reads)
     context.update(vote_form=vote_form, recuse_form=recuse_form)
     return render(request, "committee/case.html", context, status=status)
+
+
+def _same_rows(queryset, read) -> None:
+    """Give a form field's queryset (a copy of ``read``: a field copies the queryset it is
+    given) the rows ``read`` has already fetched, so drawing the field asks nothing."""
+    if read._result_cache is not None and queryset._result_cache is None:
+        queryset._result_cache = list(read._result_cache)
+        queryset._prefetch_done = True
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -334,43 +370,43 @@ def _form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _votes_of(support_request) -> list:
-    return list(
-        CommitteeVote.objects.filter(support_request=support_request).select_related(
-            "member", "meeting"
-        )
+def _votes_of(support_request) -> QuerySet:
+    return CommitteeVote.objects.filter(support_request=support_request).select_related(
+        "member", "meeting"
     )
 
 
-def _case_timeline(support_request, reports: list) -> list:
-    """The timeline entries case.html shows (votes have their own list on the page): the
-    status changes, research reports and referrals in the shared timeline's order, with
-    the research reports the page has already read for its own section."""
-    research = next(source for source in timeline_sources() if source.kind == "research")
-    entries = [
-        *request_timeline(support_request, kinds=("status",)),
-        *(
-            TimelineEntry(research.kind, getattr(report, research.at), report, research.template)
-            for report in reports
-        ),
-        *request_timeline(support_request, kinds=("referral",)),
-    ]
-    # Oldest first; a stable sort keeps the sources' order for equal times, as
-    # channels_app.timeline does.
-    return sorted(entries, key=lambda entry: entry.at)
-
-
-def _case_context(request, support_request, committee, listed, mine, votes) -> dict:
-    """Everything the case file shows, in a fixed number of queries whatever the history
-    (tests/committee/test_queries.py)."""
+def _case_reads(support_request) -> dict:
+    """The querysets of what the case file shows, none of them read yet: the case file
+    reads them together (committee_reads.read_together). ``member_rows`` may be None
+    (the committee already known); the timeline's parts may be lists (a source that the
+    request's status rules out reads nothing)."""
     from policies.models import PolicyDocument
-    from policies.selectors import version_in_force
+    from policies.selectors import _in_force
 
     beneficiary = support_request.beneficiary
-    decision = support_request.decision if _has_decision(support_request) else None
-    # Only what the list shows: not the decisions' vote snapshots nor the programs' texts.
-    earlier = (
-        SupportRequest.objects.filter(beneficiary=beneficiary)
+    sources = {source.kind: source for source in timeline_sources()}
+    return {
+        "member_rows": committee_service.committee_member_rows(support_request.program),
+        "votes": _votes_of(support_request),
+        # In the timeline's order (time, then id): read once for the section and the
+        # timeline.
+        "reports": support_request.research_reports.select_related("researcher").order_by(
+            "created_at", "pk"
+        ),
+        "status": sources["status"].for_request(support_request),
+        "referral": sources["referral"].for_request(support_request),
+        # policies.selectors.version_in_force(PROGRAM_ELIGIBILITY), as a queryset
+        # (tests/committee/test_queries.py compares them).
+        "eligibility_policy": _in_force().filter(
+            document__kind=PolicyDocument.Kind.PROGRAM_ELIGIBILITY
+        )[:1],
+        "household": beneficiary.household.all(),
+        "checks": support_request.document_checks.select_related("document", "checked_by"),
+        "documents": beneficiary.documents.order_by("document_type", "-pk"),
+        # Only what the list shows: not the decisions' vote snapshots nor the programs'
+        # texts.
+        "earlier": SupportRequest.objects.filter(beneficiary=beneficiary)
         .exclude(pk=support_request.pk)
         .select_related("program", "decision")
         .only(
@@ -382,26 +418,44 @@ def _case_context(request, support_request, committee, listed, mine, votes) -> d
             "decision__outcome",
             "decision__reason",
         )
-        .order_by("-submitted_at")[:20]
-    )
-    checks = support_request.document_checks.select_related("document", "checked_by")
+        .order_by("-submitted_at")[:20],
+        "meetings": _recent_meetings_of(support_request.program),
+    }
+
+
+def _case_timeline(reads: dict) -> list:
+    """The timeline entries case.html shows (votes have their own list on the page): the
+    status changes, research reports and referrals in the shared timeline's order
+    (channels_app.timeline.request_timeline), from the rows the page has read."""
+    sources = {source.kind: source for source in timeline_sources()}
+    entries = [
+        TimelineEntry(kind, getattr(record, sources[kind].at), record, sources[kind].template)
+        for kind in ("status", "research", "referral")
+        for record in reads["reports" if kind == "research" else kind]
+    ]
+    # Oldest first; a stable sort keeps the sources' order for equal times, as
+    # channels_app.timeline does (each source's rows come in their time order).
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _case_context(request, support_request, committee, listed, mine, votes, reads) -> dict:
+    """Everything the case file shows, in a fixed number of queries whatever the history
+    (tests/committee/test_queries.py)."""
+    beneficiary = support_request.beneficiary
+    decision = support_request.decision if _has_decision(support_request) else None
     members = [] if decision else committee_service.committee_members_list(committee, listed=listed)
     voted = {vote.member_id for vote in votes}
-    # In the timeline's order (time, then id); read once for the section and the timeline.
-    reports = list(
-        support_request.research_reports.select_related("researcher").order_by("created_at", "pk")
-    )
     return {
         "case": support_request,
         "beneficiary": beneficiary,
         "sensitive": can_see_sensitive_data(request.user),
-        "household": beneficiary.household.all(),
-        "checks": checks,
-        "documents": beneficiary.documents.order_by("document_type", "-pk"),
-        "reports": reports,
-        "earlier": earlier,
-        "timeline": _case_timeline(support_request, reports),
-        "eligibility_policy": version_in_force(PolicyDocument.Kind.PROGRAM_ELIGIBILITY),
+        "household": reads["household"],
+        "checks": reads["checks"],
+        "documents": reads["documents"],
+        "reports": list(reads["reports"]),
+        "earlier": reads["earlier"],
+        "timeline": _case_timeline(reads),
+        "eligibility_policy": next(iter(reads["eligibility_policy"]), None),
         "committee": committee,
         "votes": votes,
         "tally": committee_service.tally(votes),

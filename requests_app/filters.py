@@ -63,11 +63,14 @@ class CommitteeQueueFilter(django_filters.FilterSet):
     class Meta:
         form = QueueFilterForm
 
-    def __init__(self, *args, user=None, committees=(), **kwargs):
+    def __init__(self, *args, user=None, committees=(), choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        # Only what names them, in one query: these lists are read on every page.
-        self.programs, self.channels, meetings = queue_choices(list(committees))
+        # Only what names them, in one query: these lists are read on every page. The
+        # queue page reads them with the committees (``choices``, committee.queue_scope).
+        self.programs, self.channels, meetings = (
+            choices if choices is not None else queue_choices(list(committees))
+        )
         self._choices("program", self.programs)
         self._choices("meeting", meetings)
         self._choices("channel", self.channels)

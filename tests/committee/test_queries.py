@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from beneficiaries.models import BeneficiaryDocument
@@ -31,10 +32,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Middleware and login (session, user, permissions, the association's profile) plus the
-# page's own reads; the flatness tests below are what catch an N+1.
-QUEUE_QUERIES = 9
-CASE_FILE_QUERIES = 18
+# The flatness tests below are what catch an N+1; these bounds, what each page reads.
+# The queue: session, user, permissions, then its committees and choices (one query,
+# committee.queue_scope) and its rows; on a process's first page, the association's
+# profile and the permission names too. The case file: the same, the request, its other
+# reads together (one round trip on PostgreSQL, committee_reads; one query each
+# elsewhere), the access log, and a decided request's meeting.
+QUEUE_QUERIES = 7
+CASE_FILE_QUERIES = 7 if connection.vendor == "postgresql" else 16
 
 NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
 PREV = re.compile(r'<a rel="prev" href="([^"]+)"')
@@ -393,3 +398,58 @@ def test_earlier_requests_show_their_decisions_without_more_queries(
         assert row.display_reference in html and str(row.program.name) in html
     assert "سبب سابق 0" in html and "سبب سابق 1" in html
     assert html.count("— مرفوض:") + html.count("— Rejected:") == 2
+
+
+def test_the_queue_reads_its_committees_and_choices_in_one_query(
+    program, members, roles, django_assert_num_queries
+):
+    """committee.queue_scope: the committees of committees_of() and the choices of
+    queue_choices() for them, in one query, for members of one committee, of two, of
+    the default committee with or without a member list, and for a non-member."""
+    import datetime as dt
+
+    from requests_app.models import Committee
+    from tests.factories import CommitteeUserFactory, ProgramFactory
+
+    ProgramFactory(committee=None, sort_order=program.sort_order)
+    other = Committee.objects.create(name_ar="أخرى", name_en="Other", chair=members[2])
+    ProgramFactory(committee=other)
+    for days, number, committee in ((3, 7, program.committee), (1, 2, other), (3, 9, other)):
+        CommitteeMeetingFactory(
+            committee=committee, number=number, held_on=dt.date(2026, 1, 1) + dt.timedelta(days)
+        )
+    other.members.add(members[2])
+    loner = CommitteeUserFactory(username="loner")  # on no committee's list
+    default = Committee.objects.get(is_default=True)
+
+    def compare(user):
+        user = type(user).objects.get(pk=user.pk)  # a fresh permission cache
+        user.has_perm(committee_service.VOTE_PERMISSION)
+        with django_assert_num_queries(1):
+            committees, programs, channels, meetings = committee_service.queue_scope(user)
+        expected = committee_service.committees_of(user)
+        assert [(c.pk, c.name, c.is_default, c.chair_id) for c in committees] == [
+            (c.pk, c.name, c.is_default, c.chair_id) for c in expected
+        ]
+        choices = committee_service.queue_choices(expected)
+        assert [(p.pk, p.name, p.committee_id) for p in programs] == [
+            (p.pk, p.name, p.committee_id) for p in choices[0]
+        ]
+        assert [(c.pk, str(c)) for c in channels] == [(c.pk, str(c)) for c in choices[1]]
+        assert [(m.pk, m.number, str(m)) for m in meetings] == [
+            (m.pk, m.number, str(m)) for m in choices[2]
+        ]
+        return committees
+
+    # The default committee lists nobody: it is the whole committee-member role.
+    assert [c.pk for c in compare(loner)] == [default.pk]
+    assert len(compare(members[1])) == 2
+    assert len(compare(members[2])) == 3
+    default.members.set([members[3]])
+    assert compare(loner) == []
+    assert default.pk in [c.pk for c in compare(members[3])]
+    assert default.pk not in [c.pk for c in compare(members[1])]
+    # Not of the committee-member role (the page refuses them): nothing, and no query.
+    outsider = UserFactory(username="outsider")
+    with django_assert_num_queries(1):  # the permissions
+        assert committee_service.queue_scope(outsider) == ([],) * 4
