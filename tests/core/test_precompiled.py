@@ -157,3 +157,24 @@ def test_the_request_page_compiles_none_of_its_own_questions_the_second_time(
     assert second.display_reference in response.content.decode()
     own = [sql for sql in compiles if not re.search(r"FROM \"(django_session|auth_user)\"", sql)]
     assert own == []
+
+
+def test_the_beneficiary_page_compiles_none_of_its_own_questions_the_second_time(
+    client, officer, compiles
+):
+    from tests.factories import ConsentFactory, HouseholdMemberFactory
+
+    first, second = BeneficiaryFactory(), BeneficiaryFactory(name_ar="نورة")
+    for person in (first, second):
+        HouseholdMemberFactory(beneficiary=person)
+        ConsentFactory(beneficiary=person)
+        SupportRequestFactory(beneficiary=person)
+    client.force_login(officer)
+    client.get(reverse("admin:beneficiaries_beneficiary_change", args=[first.pk]))
+    compiles.clear()
+    response = client.get(reverse("admin:beneficiaries_beneficiary_change", args=[second.pk]))
+    assert response.status_code == 200
+    assert "نورة" in response.content.decode()
+    own = [sql for sql in compiles if re.match(r"SELECT ", sql)]
+    own = [sql for sql in own if not re.search(r"FROM \"(django_session|auth_user)\"", sql)]
+    assert own == []
