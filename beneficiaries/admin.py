@@ -16,8 +16,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_lists import FastListMixin
 from config.dashboard.exports import ExportMixin
-from config.fast_forms import fast_renderer, page_choices, shared_choices, use_fast_widgets
+from config.fast_forms import (
+    DrawnOnceMedia,
+    fast_renderer,
+    page_choices,
+    shared_choices,
+    use_fast_widgets,
+)
 from config.hijri import format_hijri
+from config.precompiled import precompiled
 
 from . import selectors
 from .forms import BeneficiaryDocumentForm, BeneficiaryForm, HouseholdMemberForm
@@ -100,7 +107,15 @@ class SensitiveFieldsMixin:
         return [field for field in super().get_fields(request, obj) if field not in hidden]
 
 
-class HouseholdMemberInline(SensitiveFieldsMixin, admin.TabularInline):
+class _PrecompiledRows:
+    """An inline whose rows' query keeps its SQL from one page view to the next
+    (config.precompiled, issue #11)."""
+
+    def get_queryset(self, request):
+        return precompiled(super().get_queryset(request), f"inline: {self.model._meta.label}")
+
+
+class HouseholdMemberInline(_PrecompiledRows, SensitiveFieldsMixin, admin.TabularInline):
     model = HouseholdMember
     form = HouseholdMemberForm
     template = "admin/edit_inline/fast_tabular.html"  # the stock markup, drawn in Python
@@ -119,7 +134,7 @@ class HouseholdMemberInline(SensitiveFieldsMixin, admin.TabularInline):
     ]
 
 
-class BeneficiaryDocumentInline(admin.StackedInline):
+class BeneficiaryDocumentInline(_PrecompiledRows, admin.StackedInline):
     model = BeneficiaryDocument
     form = BeneficiaryDocumentForm
     template = "admin/edit_inline/fast_stacked.html"  # the stock markup, drawn in Python
@@ -144,7 +159,7 @@ class BeneficiaryDocumentInline(admin.StackedInline):
         return document_download_link(document)
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(_PrecompiledRows, admin.TabularInline):
     model = Consent
     template = "admin/edit_inline/fast_tabular.html"  # the stock markup, drawn in Python
     extra = 0
@@ -276,7 +291,10 @@ class BeneficiaryAdmin(FastListMixin, ExportMixin, SensitiveFieldsMixin, SimpleH
 
     def get_object(self, request, object_id, from_field=None):
         # The page shows who registered the record and what it was merged into.
-        queryset = self.get_queryset(request).select_related("created_by", "merged_into")
+        queryset = precompiled(
+            self.get_queryset(request).select_related("created_by", "merged_into"),
+            "beneficiary page: person",
+        )
         field = (
             Beneficiary._meta.pk if from_field is None else Beneficiary._meta.get_field(from_field)
         )
@@ -401,6 +419,8 @@ class BeneficiaryAdmin(FastListMixin, ExportMixin, SensitiveFieldsMixin, SimpleH
             context["timeline"] = beneficiary_timeline(obj, kinds=kinds_for(request.user))
             context["show_request"] = True
             context["can_log_contact"] = request.user.has_perm("channels_app.add_interaction")
+        if "media" in context:
+            context["media"] = DrawnOnceMedia(context["media"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):

@@ -68,6 +68,18 @@ def _collect(records: Iterable, source: TimelineSource) -> list[TimelineEntry]:
     return [TimelineEntry(source.kind, read(record), record, source.template) for record in records]
 
 
+def _precompiled(records: Iterable, kind: str, page: str) -> Iterable:
+    """A source's queryset with its SQL kept from one page view to the next (the same
+    question about another row, config.precompiled)."""
+    from django.db.models import QuerySet
+
+    if isinstance(records, QuerySet):
+        from config.precompiled import precompiled
+
+        return precompiled(records, f"timeline: {kind} of a {page}")
+    return records
+
+
 def _sorted(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     # Oldest first; a stable sort keeps each source's own order for equal times.
     return sorted(entries, key=lambda entry: entry.at)
@@ -99,7 +111,8 @@ def request_timeline(support_request, kinds: Iterable[str] | None = None) -> lis
         if wanted is not None and source.kind not in wanted:
             continue
         if source.for_request is not None:
-            entries.extend(_collect(source.for_request(support_request), source))
+            records = _precompiled(source.for_request(support_request), source.kind, "request")
+            entries.extend(_collect(records, source))
     return _sorted(entries)
 
 
@@ -120,13 +133,15 @@ def beneficiary_requests(beneficiary) -> list:
 def beneficiary_timeline(beneficiary, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
     wanted = set(kinds) if kinds is not None else None
     entries: list[TimelineEntry] = []
-    token = _REQUESTS.set((beneficiary.pk, list(beneficiary.support_requests.all())))
+    requests = _precompiled(beneficiary.support_requests.all(), "requests", "person")
+    token = _REQUESTS.set((beneficiary.pk, list(requests)))
     try:
         for source in _SOURCES.values():
             if wanted is not None and source.kind not in wanted:
                 continue
             if source.for_beneficiary is not None:
-                entries.extend(_collect(source.for_beneficiary(beneficiary), source))
+                records = source.for_beneficiary(beneficiary)
+                entries.extend(_collect(_precompiled(records, source.kind, "person"), source))
     finally:
         _REQUESTS.reset(token)
     return _sorted(entries)

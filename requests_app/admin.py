@@ -810,6 +810,15 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
                 formset = type(formset.__name__, (_DeliveriesOnceApproved, formset), {})
             yield formset, inline
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        from config.fast_forms import DrawnOnceMedia
+
+        # The page's script and style tags drawn once per process (the same on every
+        # request's page).
+        if "media" in context:
+            context["media"] = DrawnOnceMedia(context["media"])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_object(self, request, object_id, from_field=None):
         # change_view has read the request with everything the page shows: the stock
         # view asks for it again (issue #11).
@@ -819,14 +828,21 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
         return super().get_object(request, object_id, from_field)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        from config.precompiled import precompiled
+
+        # The page's fixed questions keep their SQL from one view to the next: compiling
+        # the request's six joins cost more than reading it (issue #11).
         support_request = get_object_or_404(
-            SupportRequest.objects.select_related(
-                "beneficiary",
-                "program",
-                "channel",
-                "assigned_officer",
-                "decision__meeting",
-            ).order_by(),  # one row by its key: no sort
+            precompiled(
+                SupportRequest.objects.select_related(
+                    "beneficiary",
+                    "program",
+                    "channel",
+                    "assigned_officer",
+                    "decision__meeting",
+                ).order_by(),  # one row by its key: no sort
+                "request page: request",
+            ),
             pk=object_id,
         )
         request._support_request_page = support_request
@@ -853,7 +869,10 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
                 [support_request],
                 Prefetch(
                     "document_checks",
-                    queryset=DocumentCheck.objects.select_related("document", "checked_by"),
+                    queryset=precompiled(
+                        DocumentCheck.objects.select_related("document", "checked_by"),
+                        "request page: checks",
+                    ),
                 ),
             )
             checks = {check.document_type: check for check in support_request.document_checks.all()}
@@ -877,7 +896,9 @@ class SupportRequestAdmin(FastListMixin, ExportMixin, SimpleHistoryAdmin):
         ]
         documents = [
             {"document": document, "valid": document.is_valid_on(submitted_on)}
-            for document in support_request.beneficiary.documents.all()
+            for document in precompiled(
+                support_request.beneficiary.documents.all(), "request page: documents"
+            )
         ]
         extra_context = {
             **(extra_context or {}),
@@ -910,7 +931,12 @@ class _DeliveriesOnceApproved:
         from .timeline import may_have
 
         if not hasattr(self, "_queryset") and not may_have("delivery", self.instance.status):
-            self._queryset = self.queryset.none()
+            none = self.queryset.none()
+            # Known empty: not even compiled (an empty queryset still compiles its
+            # joined columns before it finds it has nothing to ask, issue #11).
+            none._result_cache = []
+            none._prefetch_done = True
+            self._queryset = none
         return super().get_queryset()
 
 

@@ -42,13 +42,18 @@ def may_have(kind: str, status: str) -> bool:
 def _of_requests(model, requests, *, related, at) -> list:
     """The records of ``requests`` (already read), each pointing at its request object:
     no join to the requests table, and no query at all for a person without requests."""
+    from config.precompiled import precompiled
+
     by_pk = {support_request.pk: support_request for support_request in requests}
     if not by_pk:
         return []
     records = list(
-        model.objects.filter(support_request_id__in=list(by_pk))
-        .select_related(*related)
-        .order_by(at, "pk")
+        precompiled(
+            model.objects.filter(support_request_id__in=list(by_pk))
+            .select_related(*related)
+            .order_by(at, "pk"),
+            f"timeline: {model._meta.label} of a person",
+        )
     )
     for record in records:
         record.support_request = by_pk[record.support_request_id]
