@@ -13,6 +13,7 @@ import bisect
 import datetime
 import decimal
 import itertools
+import random
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,7 +23,14 @@ from django.utils import timezone
 from faker import Faker
 
 from channels_app.models import Channel
-from config.bulk import BulkTable, Writer, deferred_indexes, reset_sequences
+from config.bulk import (
+    BulkTable,
+    Writer,
+    built_rows,
+    deferred_indexes,
+    process_count,
+    reset_sequences,
+)
 
 from .models import (
     Beneficiary,
@@ -323,6 +331,17 @@ def _person(rng, names: _Names, pk: int, out: dict, make: _Rows, env) -> int | N
     return pk
 
 
+def _people(state, chunk) -> tuple[dict, list[int]]:
+    """One batch of people (ids ``first`` to ``last`` - 1) as rows by table, and the ids
+    of the direct ones; ``state`` is ``(names, row makers, env, seed)``."""
+    names, make, env, seed = state
+    index, first, last = chunk
+    rng = _Fast(random.Random(f"{seed}:{index}"))
+    rows = {name: [] for name in make.tables}
+    direct = [pk for pk in range(first, last) if _person(rng, names, pk, rows, make, env)]
+    return rows, direct
+
+
 def seed(ctx) -> None:
     total = ctx.options.get("beneficiaries", 200)
     if total <= 0:
@@ -340,28 +359,31 @@ def seed(ctx) -> None:
     officer = ctx.users.get("officer")
     officer_id = officer.pk if officer else None
     make = _Rows()
-    fast = _Fast(rng)
     tables = make.tables
     counts = dict.fromkeys(tables, 0)
     env = (today, now, channels, officer_id)
     # Ids are given here so children can point at their parent without reading back.
     first_id = (Beneficiary.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    # Each batch has its own generator, seeded from the demo's: the same people for a
+    # seed however many processes build them (config.bulk.built_rows).
+    state = (names, make, env, rng.getrandbits(64))
+    chunks = [
+        (index, first_id + start, first_id + min(start + BATCH, total))
+        for index, start in enumerate(range(0, total, BATCH))
+    ]
+    processes = process_count(ctx.options.get("processes"), big=total >= BIG)
     direct_ids: list[int] = []
     done = 0
     models = [Beneficiary, HouseholdMember, BeneficiaryDocument, Consent]
     # A big load builds its indexes once at the end (config.bulk.deferred_indexes).
     with transaction.atomic(), deferred_indexes(*models, enabled=total >= BIG) as deferred:
-        with Writer() as writer:
-            while done < total:
-                size = min(BATCH, total - done)
-                rows = {name: [] for name in tables}
-                for pk in range(first_id + done, first_id + done + size):
-                    if _person(fast, names, pk, rows, make, env):
-                        direct_ids.append(pk)
+        with built_rows(_people, state, chunks, processes) as batches, Writer() as writer:
+            for rows, direct in batches:
                 writer.write(*((table, rows[name]) for name, table in tables.items()))
                 for name in tables:
                     counts[name] += len(rows[name])
-                done += size
+                direct_ids.extend(direct)
+                done += len(rows["beneficiaries"])
                 ctx.progress("beneficiaries", done, total)
         if deferred:
             ctx.say("  beneficiaries: building indexes…")

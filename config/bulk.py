@@ -8,15 +8,31 @@ django-simple-history (demo records start without history, like imported ones).
 For a big load on PostgreSQL, ``deferred_indexes`` drops the tables' secondary indexes
 and foreign keys first and builds them again at the end (one sorted build and one
 validating join each, far cheaper than maintaining them row by row); run it inside a
-transaction so a failed load leaves the schema as it was."""
+transaction so a failed load leaves the schema as it was.
 
+Building the rows is Python's work, on one core; ``build_in_processes`` spreads it over
+forked processes on PostgreSQL (each chunk of rows built with its own random generator
+and sent back as COPY text), while one connection writes everything in the caller's
+transaction: the load stays all-or-nothing, and a seed gives the same rows whatever the
+number of processes."""
+
+import collections
+import itertools
 import json
+import multiprocessing
+import os
 import queue
 import threading
 from contextlib import contextmanager
 
 from django.core.management.color import no_style
 from django.db import connection, models
+
+try:  # psycopg's own COPY text formatter (C with psycopg[binary]), for the worker processes
+    from psycopg._copy_base import TextFormatter
+    from psycopg.adapt import Transformer
+except ImportError:  # pragma: no cover - another psycopg layout: build rows in-process
+    TextFormatter = Transformer = None
 
 
 class BulkTable:
@@ -95,11 +111,98 @@ class BulkTable:
         else:
             cursor.executemany(self.sql, rows)
 
-    def _copy(self, raw_cursor, rows: list[tuple]) -> None:
+    def _copy(self, raw_cursor, rows: "list[tuple] | CopyText") -> None:
         with raw_cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
+            if isinstance(rows, CopyText):
+                copy.write(rows.data)
+                return
             write_row = copy.write_row
             for row in rows:
                 write_row(row)
+
+
+class CopyText:
+    """Rows already formatted for ``COPY … FROM STDIN`` (text format) by a worker process;
+    ``len()`` is the number of rows."""
+
+    __slots__ = ("data", "rows")
+
+    def __init__(self, data: bytes, rows: int):
+        self.data, self.rows = data, rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+    @classmethod
+    def of(cls, rows: list[tuple]) -> "CopyText":
+        formatter = TextFormatter(Transformer())
+        write_row = formatter.write_row
+        parts = [write_row(row) for row in rows]
+        parts.append(formatter.end())
+        return cls(b"".join(parts), len(rows))
+
+
+def process_count(requested: int | None = None, *, big: bool = True) -> int:
+    """How many processes should build a load's rows: 1 (in this process) on SQLite, for
+    a small load, or where forking is not available; else ``requested`` or one a core."""
+    if (
+        not big
+        or connection.vendor != "postgresql"
+        or TextFormatter is None
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 1
+    return max(1, requested or os.cpu_count() or 1)
+
+
+_BUILD = None  # (build, state) for the forked workers: inherited, never pickled
+
+
+def _build_as_copy_text(chunk):
+    build, state = _BUILD
+    rows, extra = build(state, chunk)
+    return {name: CopyText.of(table_rows) for name, table_rows in rows.items()}, extra
+
+
+@contextmanager
+def built_rows(build, state, chunks, processes: int = 1):
+    """Yields an iterator of ``build(state, chunk)`` — ``(rows by table name, anything
+    else)`` — for each chunk, in order. With ``processes`` > 1 the chunks are built by
+    that many forked processes (``state`` is inherited, not pickled; the rows come back
+    as ``CopyText``), at most two chunks ahead each; otherwise here, as tuples, one chunk
+    at a time. Enter it before any thread starts (``Writer``): the processes are forked
+    on entry, and forking a process that has threads may deadlock the child.
+
+        with built_rows(build, state, chunks, processes) as batches, Writer() as writer:
+            for rows, extra in batches:
+                writer.write(...)
+    """
+    global _BUILD
+    if processes <= 1:
+        yield (build(state, chunk) for chunk in chunks)
+        return
+    _BUILD = (build, state)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            _BUILD = None  # the workers have their copy
+            chunks = iter(chunks)
+            pending = collections.deque(
+                pool.apply_async(_build_as_copy_text, (chunk,))
+                for chunk in itertools.islice(chunks, 2 * processes)
+            )
+
+            def results():
+                while pending:
+                    result = pending.popleft().get()
+                    pending.extend(
+                        pool.apply_async(_build_as_copy_text, (chunk,))
+                        for chunk in itertools.islice(chunks, 1)
+                    )
+                    yield result
+
+            yield results()
+    finally:
+        _BUILD = None
 
 
 class Writer:
@@ -212,7 +315,11 @@ def deferred_indexes(*model_list: type[models.Model], enabled: bool = True):
             cursor.execute(f"DROP INDEX {name}")
     yield True  # the caller may say that the indexes are being built
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # At least 256MB for the sorts (a server that allows more keeps its setting).
+        cursor.execute(
+            "SELECT set_config('maintenance_work_mem', '256MB', true) "
+            "WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < 256 * 1024 * 1024"
+        )
         for _name, definition in indexes:
             cursor.execute(definition)
         for name, table, definition in foreign_keys:

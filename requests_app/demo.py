@@ -7,6 +7,8 @@ committee votes and decision."""
 
 import bisect
 import datetime
+import math
+import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,7 +16,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from channels_app.models import Channel
-from config.bulk import BulkTable, Writer, deferred_indexes, reset_sequences
+from config.bulk import (
+    BulkTable,
+    Writer,
+    built_rows,
+    deferred_indexes,
+    process_count,
+    reset_sequences,
+)
 
 from .models import (
     Committee,
@@ -263,28 +272,20 @@ def _committee(ctx):
 
 def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, committee) -> dict:
     """Requests, their status history and, for decided ones, the votes and the decision:
-    generated as row tuples in one pass and written in batches (config.bulk)."""
-    rng = ctx.rng
-    random, uniform = rng.random, rng.uniform
+    generated as row tuples in one pass and written in batches (config.bulk), by several
+    processes for a big load on PostgreSQL (config.bulk.built_rows)."""
     now = timezone.now()
     channels = dict(Channel.objects.values_list("code", "id"))
-    channel_codes = [channels[c] for c, _w in CHANNEL_WEIGHTS]
-    channel_cum = _cumulative([w for _c, w in CHANNEL_WEIGHTS])
-    paths = [path for path, _weight in PATHS]
-    path_cum = _cumulative([weight for _path, weight in PATHS])
-    urgencies, urgency_cum = ["normal", "urgent", "critical"], _cumulative([80, 17, 3])
-
-    def pick(seq):  # rng.choice at a third of the cost (random() alone)
-        return seq[int(random() * len(seq))]
-
     officer_id = officer.pk if officer else None
     researcher_id = researcher.pk if researcher else None
-    request_table = BulkTable(SupportRequest, with_id=True)
-    change_table = BulkTable(StatusChange)
-    vote_table = BulkTable(CommitteeVote)
-    decision_table = BulkTable(Decision)
-    person_names = ctx.data["beneficiary_names"]
-    make_request = request_table.maker(
+    tables = {
+        "requests": BulkTable(SupportRequest, with_id=True),
+        "changes": BulkTable(StatusChange),
+        "votes": BulkTable(CommitteeVote),
+        "decisions": BulkTable(Decision),
+    }
+    state = _State()
+    state.make_request = tables["requests"].maker(
         "id", "reference", "beneficiary_id", "beneficiary_name_normalized", "program_id",
         "channel_id", "need",
         "support_kind", "amount_requested", "urgency", "status", "assigned_officer_id",
@@ -292,145 +293,194 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
         "decided_at", "closed_at", "declaration_name", "declaration_signed_at",
         "rules_accepted_at", "updated_at",
     )  # fmt: skip
-    make_change = change_table.maker(
+    state.make_change = tables["changes"].maker(
         "support_request_id", "from_status", "to_status", "actor_id", "note", "created_at"
     )
-    make_vote = vote_table.maker(
+    state.make_vote = tables["votes"].maker(
         "support_request_id", "member_id", "vote", "reason", "recommended_kind",
         "recommended_amount", "meeting_id", "cast_at", "open",
     )  # fmt: skip
-    make_decision = decision_table.maker(
+    state.make_decision = tables["decisions"].maker(
         "support_request_id", "committee_id", "outcome", "reason", "approved_kind",
         "approved_amount", "meeting_id", "approvals", "rejections", "votes_snapshot",
         "decided_by_id", "decided_at",
     )  # fmt: skip
+    state.committee = None
     if committee:
         committee_obj, members, meeting_ids, first_day = committee
         member_ids = [m.pk for m in members]
         names = {m.pk: m.get_full_name() or m.get_username() for m in members}
-        first_moment = datetime.datetime.combine(first_day, datetime.time(), tzinfo=datetime.UTC)
-        last_meeting = len(meeting_ids) - 1
-    decision_days = [datetime.timedelta(days=p.decision_days) for p in programs]
-    program_ids = [p.pk for p in programs]
-    first_id = (SupportRequest.objects.aggregate(top=Max("id"))["top"] or 0) + 1
-    used: set[str] = set()
+        state.committee = (
+            committee_obj.pk,
+            member_ids,
+            names,
+            meeting_ids,
+            datetime.datetime.combine(first_day, datetime.time(), tzinfo=datetime.UTC),
+        )
+    state.now, state.officer_id, state.researcher_id = now, officer_id, researcher_id
+    state.channel_codes = [channels[c] for c, _w in CHANNEL_WEIGHTS]
+    state.channel_cum = _cumulative([w for _c, w in CHANNEL_WEIGHTS])
+    state.paths = [path for path, _weight in PATHS]
+    state.path_cum = _cumulative([weight for _path, weight in PATHS])
+    state.decision_days = [datetime.timedelta(days=p.decision_days) for p in programs]
+    state.program_ids = [p.pk for p in programs]
+    state.beneficiary_ids = beneficiary_ids
+    state.person_names = ctx.data["beneficiary_names"]
+    state.first_id = (SupportRequest.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    # Each batch has its own generator, seeded from the demo's: the same requests for a
+    # seed however many processes build them; references are a permutation of the ids
+    # drawn from it too, so no two batches can give the same one.
+    state.seed = ctx.rng.getrandbits(64)
+    state.reference_key = _reference_key(ctx.rng)
     counts = dict.fromkeys(["requests", "changes", "decisions", "votes"], 0)
-    counts["meetings"] = len(meeting_ids) if committee else 0
+    counts["meetings"] = len(committee[2]) if committee else 0
     delivered = []  # what the satisfaction demo needs, without reading the requests back
-    day = datetime.timedelta(days=1)
-    second = datetime.timedelta(seconds=1)
-    n_beneficiaries = len(beneficiary_ids)
+    chunks = list(enumerate(range(0, total, BATCH)))
+    chunks = [(index, start, min(start + BATCH, total)) for index, start in chunks]
+    processes = process_count(ctx.options.get("processes"), big=total >= BIG)
     done = 0
-    with Writer() as writer:
-        while done < total:
-            size = min(BATCH, total - done)
-            requests, changes, votes, decisions = [], [], [], []
-            for i in range(done, done + size):
-                pk = first_id + i
-                # Each (beneficiary, program) pair at most once: no two open requests collide.
-                beneficiary_id = beneficiary_ids[i % n_beneficiaries]
-                program_index = (i // n_beneficiaries) % len(programs)
-                path = paths[bisect.bisect_right(path_cum, random() * path_cum[-1])]
-                submitted = now - uniform(0.2, 20 if len(path) <= 3 else 120) * day
-                status = path[-1]
-                # Spread the moves between submission and now.
-                span = (now - submitted).total_seconds()
-                moments = sorted(uniform(0, span) for _ in path[1:])
-                timeline = [submitted] + [submitted + s * second for s in moments]
-                decided_at = None
-                if S.APPROVED in path:
-                    decided_at = timeline[path.index(S.APPROVED)]
-                    rejected = False
-                elif S.REJECTED in path:
-                    decided_at = timeline[path.index(S.REJECTED)]
-                    rejected = True
-                closed_at = timeline[-1] if status in (S.CLOSED, S.WITHDRAWN) else None
-                kind = pick(SUPPORT_KINDS)
-                amount = pick(AMOUNTS)
-                channel_id = channel_codes[
-                    bisect.bisect_right(channel_cum, random() * channel_cum[-1])
-                ]
-                assigned = officer_id if status != S.SUBMITTED else None
-                requests.append(
-                    make_request(
-                        pk, _fresh_reference(rng, used), beneficiary_id, person_names[beneficiary_id],
-                        program_ids[program_index],
-                        channel_id, pick(NEEDS), kind, amount,
-                        urgencies[bisect.bisect_right(urgency_cum, random() * 100)], status,
-                        assigned,
-                        researcher_id if status == S.REFERRED_RESEARCH else None, submitted,
-                        submitted + decision_days[program_index],
-                        timeline[-1] if status == S.NEEDS_INFO else None, decided_at, closed_at,
-                        "—", submitted, submitted, now,
-                    )
-                )  # fmt: skip
-                previous = ""
-                for step, moment in zip(path, timeline, strict=True):
-                    changes.append(
-                        make_change(
-                            pk,
-                            previous,
-                            step,
-                            None if step == S.SUBMITTED else officer_id,
-                            NOTES.get(step, ""),
-                            moment,
-                        )
-                    )
-                    previous = step
-                if status in DELIVERED and decided_at is not None:
-                    delivered.append(
-                        (pk, beneficiary_id, program_ids[program_index], channel_id, assigned,
-                         kind, status, decided_at, closed_at)
-                    )  # fmt: skip
-                if decided_at is None or not committee:
-                    continue
-                meeting_id = meeting_ids[
-                    min(max((decided_at - first_moment).days // 7, 0), last_meeting)
-                ]
-                choice = "reject" if rejected else "approve"
-                reason = NOTES[S.REJECTED] if rejected else pick(APPROVE_REASONS)
-                for member_id in member_ids:
-                    votes.append(
-                        make_vote(
-                            pk, member_id, choice, reason, "" if rejected else kind,
-                            None if rejected else amount, meeting_id, decided_at, False,
-                        )
-                    )  # fmt: skip
-                decisions.append(
-                    make_decision(
-                        pk, committee_obj.pk,
-                        Decision.Outcome.REJECTED if rejected else Decision.Outcome.APPROVED,
-                        reason, "" if rejected else kind, None if rejected else amount, meeting_id,
-                        0 if rejected else len(member_ids), len(member_ids) if rejected else 0,
-                        [
-                            {"member_id": m, "member": names[m], "vote": choice, "reason": reason}
-                            for m in member_ids
-                        ],
-                        member_ids[-1], decided_at,
-                    )
-                )  # fmt: skip
-            writer.write(
-                (request_table, requests),
-                (change_table, changes),
-                (vote_table, votes),
-                (decision_table, decisions),
-            )
-            counts["requests"] += len(requests)
-            counts["changes"] += len(changes)
-            counts["votes"] += len(votes)
-            counts["decisions"] += len(decisions)
-            done += size
+    with built_rows(_batch, state, chunks, processes) as batches, Writer() as writer:
+        for rows, batch_delivered in batches:
+            writer.write(*((table, rows[name]) for name, table in tables.items()))
+            for name in tables:
+                counts[name] += len(rows[name])
+            delivered.extend(batch_delivered)
+            done += len(rows["requests"])
             ctx.progress("requests", done, total)
     ctx.data["delivered_requests"] = delivered
     return counts
 
 
-def _fresh_reference(rng, used: set[str]) -> str:
-    """References look like the service's (``new_reference``: ten digits, the last a Luhn
-    check digit) but come from the demo's generator; at a million some draws collide."""
+class _State:
+    """What every batch of requests needs (inherited by the worker processes)."""
+
+
+def _batch(state, chunk) -> tuple[dict, list]:
+    """Requests ``start`` to ``end`` - 1 (in demo order) with their changes, votes and
+    decisions, as rows by table; and the delivered ones (for the satisfaction demo)."""
+    index, start, end = chunk
+    rng = random.Random(f"{state.seed}:{index}")
+    random_, uniform = rng.random, rng.uniform
+    urgencies, urgency_cum = ["normal", "urgent", "critical"], _cumulative([80, 17, 3])
+
+    def pick(seq):  # rng.choice at a third of the cost (random() alone)
+        return seq[int(random_() * len(seq))]
+
+    make_request, make_change = state.make_request, state.make_change
+    make_vote, make_decision = state.make_vote, state.make_decision
+    now, officer_id, researcher_id = state.now, state.officer_id, state.researcher_id
+    channel_codes, channel_cum = state.channel_codes, state.channel_cum
+    paths, path_cum = state.paths, state.path_cum
+    decision_days, program_ids = state.decision_days, state.program_ids
+    beneficiary_ids, person_names = state.beneficiary_ids, state.person_names
+    if state.committee:
+        committee_id, member_ids, names, meeting_ids, first_moment = state.committee
+        last_meeting = len(meeting_ids) - 1
+    requests, changes, votes, decisions = [], [], [], []
+    delivered = []
+    day = datetime.timedelta(days=1)
+    second = datetime.timedelta(seconds=1)
+    n_beneficiaries = len(beneficiary_ids)
+    for i in range(start, end):
+        pk = state.first_id + i
+        # Each (beneficiary, program) pair at most once: no two open requests collide.
+        beneficiary_id = beneficiary_ids[i % n_beneficiaries]
+        program_index = (i // n_beneficiaries) % len(program_ids)
+        path = paths[bisect.bisect_right(path_cum, random_() * path_cum[-1])]
+        submitted = now - uniform(0.2, 20 if len(path) <= 3 else 120) * day
+        status = path[-1]
+        # Spread the moves between submission and now.
+        span = (now - submitted).total_seconds()
+        moments = sorted(uniform(0, span) for _ in path[1:])
+        timeline = [submitted] + [submitted + s * second for s in moments]
+        decided_at = None
+        if S.APPROVED in path:
+            decided_at = timeline[path.index(S.APPROVED)]
+            rejected = False
+        elif S.REJECTED in path:
+            decided_at = timeline[path.index(S.REJECTED)]
+            rejected = True
+        closed_at = timeline[-1] if status in (S.CLOSED, S.WITHDRAWN) else None
+        kind = pick(SUPPORT_KINDS)
+        amount = pick(AMOUNTS)
+        channel_id = channel_codes[bisect.bisect_right(channel_cum, random_() * channel_cum[-1])]
+        assigned = officer_id if status != S.SUBMITTED else None
+        requests.append(
+            make_request(
+                pk, _reference(state.reference_key, pk), beneficiary_id,
+                person_names[beneficiary_id], program_ids[program_index],
+                channel_id, pick(NEEDS), kind, amount,
+                urgencies[bisect.bisect_right(urgency_cum, random_() * 100)], status,
+                assigned,
+                researcher_id if status == S.REFERRED_RESEARCH else None, submitted,
+                submitted + decision_days[program_index],
+                timeline[-1] if status == S.NEEDS_INFO else None, decided_at, closed_at,
+                "—", submitted, submitted, now,
+            )
+        )  # fmt: skip
+        previous = ""
+        for step, moment in zip(path, timeline, strict=True):
+            changes.append(
+                make_change(
+                    pk,
+                    previous,
+                    step,
+                    None if step == S.SUBMITTED else officer_id,
+                    NOTES.get(step, ""),
+                    moment,
+                )
+            )
+            previous = step
+        if status in DELIVERED and decided_at is not None:
+            delivered.append(
+                (pk, beneficiary_id, program_ids[program_index], channel_id, assigned,
+                 kind, status, decided_at, closed_at)
+            )  # fmt: skip
+        if decided_at is None or not state.committee:
+            continue
+        meeting_id = meeting_ids[min(max((decided_at - first_moment).days // 7, 0), last_meeting)]
+        choice = "reject" if rejected else "approve"
+        reason = NOTES[S.REJECTED] if rejected else pick(APPROVE_REASONS)
+        for member_id in member_ids:
+            votes.append(
+                make_vote(
+                    pk, member_id, choice, reason, "" if rejected else kind,
+                    None if rejected else amount, meeting_id, decided_at, False,
+                )
+            )  # fmt: skip
+        decisions.append(
+            make_decision(
+                pk, committee_id,
+                Decision.Outcome.REJECTED if rejected else Decision.Outcome.APPROVED,
+                reason, "" if rejected else kind, None if rejected else amount, meeting_id,
+                0 if rejected else len(member_ids), len(member_ids) if rejected else 0,
+                [
+                    {"member_id": m, "member": names[m], "vote": choice, "reason": reason}
+                    for m in member_ids
+                ],
+                member_ids[-1], decided_at,
+            )
+        )  # fmt: skip
+    rows = {"requests": requests, "changes": changes, "votes": votes, "decisions": decisions}
+    return rows, delivered
+
+
+# References: ten digits, the last a Luhn check digit, as the service's (``new_reference``).
+_REFERENCE_LOW = 10 ** (LENGTH - 2)  # no leading zero
+_REFERENCE_SPAN = 9 * 10 ** (LENGTH - 2)
+
+
+def _reference_key(rng) -> tuple[int, int]:
+    """A multiplier coprime with the span of references and an offset, drawn from the
+    demo's generator: ``_reference`` maps ids one-to-one onto scattered references."""
     while True:
-        body = str(rng.randrange(9 * 10 ** (LENGTH - 2)) + 10 ** (LENGTH - 2))
-        reference = body + _luhn_check_digit(body)
-        if reference not in used:
-            used.add(reference)
-            return reference
+        multiplier = rng.randrange(10**6, _REFERENCE_SPAN)
+        if math.gcd(multiplier, _REFERENCE_SPAN) == 1:
+            return multiplier, rng.randrange(_REFERENCE_SPAN)
+
+
+def _reference(key: tuple[int, int], pk: int) -> str:
+    """The demo reference of request ``pk``: different for every id below 900 million."""
+    multiplier, offset = key
+    body = str(_REFERENCE_LOW + (pk * multiplier + offset) % _REFERENCE_SPAN)
+    return body + _luhn_check_digit(body)

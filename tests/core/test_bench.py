@@ -14,6 +14,17 @@ from requests_app.models import PendingApplication, Program, SupportRequest
 pytestmark = pytest.mark.django_db
 
 
+def test_bench_seed_only_seeds_and_measures_nothing(tmp_path):
+    out = io.StringIO()
+    target = tmp_path / "bench.json"
+    call_command(
+        "bench", "--seed-only", "--beneficiaries", "30", "--requests", "20",
+        "--json", str(target), stdout=out,
+    )  # fmt: skip
+    assert Beneficiary.objects.count() == 30 and SupportRequest.objects.count() == 20
+    assert "Measuring" not in out.getvalue() and not target.exists()
+
+
 def test_bench_seeds_measures_every_page_and_writes_json(tmp_path, settings):
     settings.ROOT_URLCONF = "config.bench_urls"
     settings.ALLOWED_HOSTS = ["testserver"]

@@ -1,6 +1,7 @@
 """seed_demo at benchmark sizes: the bulk path (config/bulk.py) writes consistent rows on
 SQLite and on PostgreSQL, where a big load drops and rebuilds the tables' indexes."""
 
+import datetime
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from beneficiaries import demo as beneficiaries_demo
 from beneficiaries.models import Beneficiary, BeneficiaryDocument, Consent, HouseholdMember
 from beneficiaries.search import normalize_arabic
 from beneficiaries.validators import validate_iban, validate_national_id
-from config.bulk import BulkTable
+from config.bulk import BulkTable, CopyText, built_rows
 from requests_app import demo as requests_demo
 from requests_app.models import (
     CommitteeVote,
@@ -158,3 +159,62 @@ def test_row_makers_fill_defaults_and_adapt_values():
     assert values["actor_id"] is None
     with pytest.raises(ValueError):
         table.maker("no_such_column")
+
+
+def _numbers(state, chunk):
+    """A build for built_rows: rows with text that COPY must escape, and an extra."""
+    start, end = chunk
+    rows = [(i, state * i, "نص\tمع\nفواصل\\", None, i % 2 == 0) for i in range(start, end)]
+    return {"numbers": rows}, sum(range(start, end))
+
+
+def _fails(state, chunk):
+    raise ValueError(f"chunk {chunk}")
+
+
+def test_rows_built_in_processes_are_the_rows_built_here_as_copy_text():
+    chunks = [(0, 5), (5, 9), (9, 40), (40, 41)]
+    with built_rows(_numbers, 3, chunks, 1) as batches:
+        here = list(batches)
+    with built_rows(_numbers, 3, chunks, 2) as batches:
+        forked = list(batches)
+    assert [extra for _rows, extra in forked] == [extra for _rows, extra in here]
+    for (rows, _extra), (texts, _same) in zip(here, forked, strict=True):
+        assert isinstance(texts["numbers"], CopyText)
+        assert len(texts["numbers"]) == len(rows["numbers"])
+        assert texts["numbers"].data == CopyText.of(rows["numbers"]).data
+    assert CopyText.of([(1, "a\tb", None, True)]).data == b"1\ta\\tb\t\\N\tt\n"
+
+
+def test_an_error_in_a_worker_process_reaches_the_caller():
+    with pytest.raises(ValueError, match="chunk"), built_rows(_fails, None, [(0, 1)], 2) as batches:
+        list(batches)
+
+
+def test_the_same_seed_gives_the_same_people_whatever_the_number_of_processes():
+    names = beneficiaries_demo._Names()
+    make = beneficiaries_demo._Rows()
+    now = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
+    state = (names, make, (now.date(), now, {"phone": 1, "email": 2}, 5), 2026)
+    chunks = [(0, 1, 300), (1, 300, 650)]
+    with built_rows(beneficiaries_demo._people, state, chunks, 1) as batches:
+        here = list(batches)
+    with built_rows(beneficiaries_demo._people, state, chunks, 2) as batches:
+        forked = list(batches)
+    for (rows, direct), (texts, forked_direct) in zip(here, forked, strict=True):
+        assert direct == forked_direct
+        for name, table_rows in rows.items():
+            assert texts[name].data == CopyText.of(table_rows).data
+    # Another seed, other people.
+    with built_rows(beneficiaries_demo._people, (*state[:3], 2027), chunks, 1) as batches:
+        assert next(batches)[0]["beneficiaries"] != here[0][0]["beneficiaries"]
+
+
+def test_demo_references_are_distinct_valid_and_scattered():
+    import random
+
+    key = requests_demo._reference_key(random.Random(1))
+    references = [requests_demo._reference(key, pk) for pk in range(1, 20_001)]
+    assert len(set(references)) == len(references)
+    assert all(clean_reference(r) == r for r in references)
+    assert references[:5] != sorted(references[:5]) or references[5:10] != sorted(references[5:10])

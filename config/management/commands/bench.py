@@ -24,6 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=100_000)
         parser.add_argument("--no-seed", action="store_true", help="Measure the database as it is.")
         parser.add_argument(
+            "--seed-only", action="store_true", help="Seed (and analyse) the database, then stop."
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=0,
+            help="Processes that build the seed's rows on PostgreSQL (default: one a core).",
+        )
+        parser.add_argument(
             "--iterations", type=int, default=30, help="Timed requests per page in-process."
         )
         parser.add_argument(
@@ -43,6 +52,9 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         if not options["no_seed"]:
             self._seed(options)
+        if options["seed_only"]:
+            self.stdout.write(f"Total time: {time.monotonic() - started:.0f}s")
+            return
         ctx = self._ctx()
         scenarios = [
             s
@@ -92,6 +104,7 @@ class Command(BaseCommand):
             beneficiaries=options["beneficiaries"],
             requests=options["requests"],
             notifications=0,
+            processes=options["processes"],
             stdout=self.stdout,
         )
         self.stdout.write(f"Seeded in {time.monotonic() - seeded:.0f}s; analysing tables…")

@@ -69,6 +69,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2026, help="Random seed, for repeatable data."
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=0,
+            help="Processes that build the rows of a big load on PostgreSQL "
+            "(default: one a core; the data is the same for any number).",
+        )
         for module in _demo_modules():
             module.add_arguments(parser)
 
