@@ -1,8 +1,6 @@
 """PostgreSQL prepared statements (issue 11): off unless DATABASE_PREPARE_THRESHOLD is set,
 then psycopg's server-side binding with Django's own options (config/settings/env.py)."""
 
-import copy
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -61,38 +59,26 @@ def test_sqlite_is_left_alone(monkeypatch, tmp_path):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)  # a second connection sees the member's rows
-def test_the_raw_queries_of_every_page_run_prepared(officer):
+def test_the_raw_queries_of_every_page_run_prepared(officer, prepared):
     """The permissions query (config/auth.py) and the paginator's estimate (EXPLAIN with
     parameters, config/pagination.py) run through a prepared-statements connection, past
     the threshold, with the same answers."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    from django.db.backends.postgresql.base import DatabaseWrapper
-
     from beneficiaries.models import Beneficiary
     from config.auth import DEVICE, _sql
 
-    settings = copy.deepcopy(connection.settings_dict)
-    settings["OPTIONS"] = {
-        **settings["OPTIONS"],
-        "server_side_binding": True,
-        "prepare_threshold": 1,
-    }
-    prepared = DatabaseWrapper(settings, alias="prepared")
-    try:
-        user_model = type(officer)
-        sql = _sql(prepared, user_model, superuser=False, device=True)
-        query = Beneficiary.objects.filter(region="riyadh").query
-        explain, explain_params = query.sql_with_params()
-        answers = []
-        for _ in range(3):
-            with prepared.cursor() as cursor:
-                cursor.execute(sql, [officer.pk, officer.pk, 0, officer.pk, True])
-                answers.append(sorted(cursor.fetchall()))
-                cursor.execute(f"EXPLAIN (FORMAT JSON) {explain}", explain_params)
-                assert cursor.fetchone()[0][0]["Plan"]["Plan Rows"] >= 0
-        assert answers[0] == answers[1] == answers[2]
-        assert answers[0] and all(source != DEVICE for _, source in answers[0])
-        assert prepared.connection._prepared._names  # psycopg did prepare them
-    finally:
-        prepared.close()
+    user_model = type(officer)
+    sql = _sql(prepared, user_model, superuser=False, device=True)
+    query = Beneficiary.objects.filter(region="riyadh").query
+    explain, explain_params = query.sql_with_params()
+    answers = []
+    for _ in range(3):
+        with prepared.cursor() as cursor:
+            cursor.execute(sql, [officer.pk, officer.pk, 0, officer.pk, True])
+            answers.append(sorted(cursor.fetchall()))
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {explain}", explain_params)
+            assert cursor.fetchone()[0][0]["Plan"]["Plan Rows"] >= 0
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0] and all(source != DEVICE for _, source in answers[0])
+    assert prepared.connection._prepared._names  # psycopg did prepare them

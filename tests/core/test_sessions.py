@@ -342,35 +342,21 @@ def test_the_upgrade_moves_open_sessions_to_the_new_table(officer):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)  # a second connection sees the session's rows
-def test_the_query_runs_prepared_with_the_same_answers(officer):
+def test_the_query_runs_prepared_with_the_same_answers(officer, prepared):
     """With prepared statements on (DATABASE_PREPARE_THRESHOLD, config/settings/env.py)
     PostgreSQL types the query's NULL columns and parameters itself: same rows."""
-    import copy
-
-    from django.db.backends.postgresql.base import DatabaseWrapper
-
     client = Client()
     client.force_login(officer)
-    settings = copy.deepcopy(connection.settings_dict)
-    settings["OPTIONS"] = {
-        **settings["OPTIONS"],
-        "server_side_binding": True,
-        "prepare_threshold": 1,
-    }
-    prepared = DatabaseWrapper(settings, alias="prepared")
-    try:
-        sql = config.sessions._signed_in_sql("default", type(officer))
-        params = [client.session.session_key, timezone.now(), True, True]
-        answers = []
-        for _ in range(3):
-            with prepared.cursor() as cursor:
-                cursor.execute(sql, params)
-                answers.append(sorted(cursor.fetchall(), key=repr))
-        with connection.cursor() as cursor:
+    sql = config.sessions._signed_in_sql("default", type(officer))
+    params = [client.session.session_key, timezone.now(), True, True]
+    answers = []
+    for _ in range(3):
+        with prepared.cursor() as cursor:
             cursor.execute(sql, params)
-            plain = sorted(cursor.fetchall(), key=repr)
-        assert answers[0] == answers[1] == answers[2] == plain
-        assert [row[0] for row in plain].count(config.sessions.SIGNED_IN) == 1
-        assert prepared.connection._prepared._names  # psycopg did prepare it
-    finally:
-        prepared.close()
+            answers.append(sorted(cursor.fetchall(), key=repr))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        plain = sorted(cursor.fetchall(), key=repr)
+    assert answers[0] == answers[1] == answers[2] == plain
+    assert [row[0] for row in plain].count(config.sessions.SIGNED_IN) == 1
+    assert prepared.connection._prepared._names  # psycopg did prepare it
