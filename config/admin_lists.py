@@ -64,7 +64,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 
-from config.fast_forms import fast_renderer
+from config.fast_forms import DrawnOnceMedia, fast_renderer
 from config.pagination import (
     CURSOR_VAR,
     counted_offset_rows,
@@ -917,51 +917,6 @@ def is_stock_template(names: list[str]) -> bool:
     return stock
 
 
-_NONCE = "\x00nonce\x00"
-_drawn_media: dict[tuple, str] = {}
-
-
-class _DrawnOnceMedia:
-    """Stands in for a list page's ``media``: ``{% csp_nonce_attr media.js %}`` and
-    ``media.css`` draw tags drawn once per process for this list (a nonce put in per
-    request). Anything else is asked of the real Media."""
-
-    def __init__(self, media, key):
-        self._media, self._key = media, key
-
-    def __getitem__(self, name):
-        return _DrawnOnceMediaPart(self._media, self._key, name)
-
-    def __getattr__(self, name):
-        return getattr(self._media, name)
-
-    def __str__(self):
-        return str(self._media)
-
-    def __html__(self):
-        return self._media.__html__()
-
-
-class _DrawnOnceMediaPart:
-    def __init__(self, media, key, name):
-        self._media, self._key, self._name = media, key, name
-
-    def render(self, attrs=None):
-        nonce = (attrs or {}).get("nonce")
-        if attrs and set(attrs) != {"nonce"}:
-            return self._media[self._name].render(attrs=attrs)
-        key = (*self._key, self._name, nonce is not None)
-        html = _drawn_media.get(key)
-        if html is None:
-            part = self._media[self._name]
-            html = _drawn_media[key] = part.render(
-                attrs={"nonce": _NONCE} if nonce is not None else None
-            )
-        if nonce is not None:
-            html = SafeString(html.replace(_NONCE, conditional_escape(nonce)))
-        return html
-
-
 class _PkOnly:
     """Stands in for a row when reversing the change URL once per page."""
 
@@ -996,8 +951,7 @@ class FastListMixin:
         if cl is not None and not cl.formset and "media" in context:
             # The list's scripts and styles are the same on every page of this list:
             # their tags are drawn once per process (static() and the media merge).
-            key = (type(self), bool(context.get("action_form")))
-            context["media"] = _DrawnOnceMedia(context["media"], key)
+            context["media"] = DrawnOnceMedia(context["media"])
         return response
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):

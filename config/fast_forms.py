@@ -483,8 +483,8 @@ _drawn_media: dict[tuple, str] = {}
 
 
 class DrawnOnceMedia:
-    """Stands in for an object page's ``media`` (``{% csp_nonce_attr media %}`` in
-    admin/change_form.html): the same scripts and styles give the same tags, so they
+    """Stands in for a page's ``media`` (``{% csp_nonce_attr media %}`` in
+    admin/change_form.html, ``media["js"]`` on a fast list): the same scripts and styles give the same tags, so they
     are drawn once per process (the merge of a dozen lists and a static() per file;
     a CSP nonce is put in per request). Anything else is asked of the real Media."""
 
@@ -519,7 +519,8 @@ class DrawnOnceMedia:
         return SafeString(html)
 
     def __getitem__(self, name):
-        return self._media[name]
+        # media["js"] / media["css"]: a list page draws its scripts and styles apart.
+        return DrawnOnceMedia(self._media[name])
 
     def __getattr__(self, name):
         return getattr(self._media, name)

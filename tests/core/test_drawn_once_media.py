@@ -1,5 +1,5 @@
-"""config.fast_forms.DrawnOnceMedia: an object page's script and style tags, drawn once
-per process, are the tags the Media draws, with each request's own CSP nonce."""
+"""config.fast_forms.DrawnOnceMedia: an object page's script and style tags (and a fast
+list's, drawn as media["css"] and media["js"]), drawn once per process, are the tags the Media draws, with each request's own CSP nonce."""
 
 from django.forms import Media
 from django.forms.widgets import Script
@@ -24,6 +24,16 @@ def test_the_tags_are_the_media_s_own_with_each_nonce():
         assert DrawnOnceMedia(_media()).render(attrs=attrs) == expected
         assert DrawnOnceMedia(_media()).render(attrs=attrs) == expected  # from the cache
     assert str(DrawnOnceMedia(_media())) == str(_media())
+
+
+def test_a_list_draws_its_styles_and_scripts_apart_each_with_the_nonce():
+    for nonce in ("first", "sec<ond", None):
+        attrs = {"nonce": nonce} if nonce is not None else None
+        for part in ("css", "js"):
+            expected = _media()[part].render(attrs=attrs)
+            for _ in range(2):  # drawn, then from the cache
+                assert DrawnOnceMedia(_media())[part].render(attrs=attrs) == expected
+    assert DrawnOnceMedia(_media())["css"].render() != DrawnOnceMedia(_media())["js"].render()
 
 
 def test_other_scripts_or_another_static_url_draw_other_tags():
