@@ -64,12 +64,20 @@ class SessionStore(db.SessionStore):
         return Session
 
     def create_model_instance(self, data):
-        obj = super().create_model_instance(data)
-        try:
-            obj.user_id = get_user_model()._meta.pk.to_python(data.get(SESSION_KEY))
-        except (ValidationError, TypeError, ValueError):
-            obj.user_id = None  # not a member's id: read Django's way, and refused there
-        return obj
+        return _with_member(super().create_model_instance(data), data)
+
+    async def acreate_model_instance(self, data):
+        return _with_member(await super().acreate_model_instance(data), data)
+
+    @classmethod
+    def clear_expired(cls):
+        super().clear_expired()
+        _django_sessions().filter(expire_date__lt=timezone.now()).delete()
+
+    @classmethod
+    async def aclear_expired(cls):
+        await super().aclear_expired()
+        await _django_sessions().filter(expire_date__lt=timezone.now()).adelete()
 
     def load_signed_in(self) -> SignedIn | None:
         """Load the session (as ``load`` would) and, in the same query, the member it names
@@ -116,6 +124,23 @@ class SessionStore(db.SessionStore):
         fill_permission_caches(user, permissions)
         setattr(user, CONFIRMED_TOTP, frozenset(devices))
         return SignedIn(head[3], user)
+
+
+def _with_member(obj, data):
+    try:
+        obj.user_id = get_user_model()._meta.pk.to_python(data.get(SESSION_KEY))
+    except (ValidationError, TypeError, ValueError):
+        obj.user_id = None  # not a member's id: read Django's way, and refused there
+    return obj
+
+
+def _django_sessions():
+    """Django's own session table, which the upgrade to this one (config migration
+    0001_session) copies from but leaves for servers still on the previous release:
+    its rows go as they expire."""
+    from django.contrib.sessions.models import Session as DjangoSession
+
+    return DjangoSession.objects.all()
 
 
 class _Plan(NamedTuple):

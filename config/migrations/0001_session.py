@@ -2,7 +2,10 @@
 
 The sessions open at the upgrade are moved over from Django's table, so nobody is signed
 out by it: without the member's id beside them (it is written at their next save), they
-are read Django's way, a query more, until they end. Django's table is left empty."""
+are read Django's way, a query more, until they end. Django's table is not emptied: a
+server still on the previous release (a rolling upgrade, or the minutes between
+``migrate`` and the restart) keeps reading its sessions there, and a rollback of the
+code finds them; ``clearsessions`` removes them as they expire (config.sessions)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -27,7 +30,6 @@ def _copy(source, target, using):
             target.objects.using(using).bulk_create(batch, ignore_conflicts=True)
             batch = []
     target.objects.using(using).bulk_create(batch, ignore_conflicts=True)
-    source.objects.using(using).all().delete()
 
 
 def move_sessions(apps, schema_editor):
