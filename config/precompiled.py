@@ -65,6 +65,8 @@ def _shape(query, using) -> tuple | None:
         or query.group_by is not None
         or query.select
         or query.extra_order_by
+        or query.extra_tables
+        or query.explain_info
     ):
         return None
     return (
