@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import os
 import re
@@ -756,6 +757,17 @@ def _row_plan(klass_info, select):
     return model, start, end, names, names.index(pk_name), related
 
 
+def _from_db(model, fetch_mode):
+    """``model.from_db`` with ``fetch_mode`` bound, as ModelIterable calls it: Django's
+    helper also takes a model's own from_db written without fetch_mode (deprecated, with
+    Django's warning) until Django drops that and the helper with it."""
+    try:
+        from django.db.models.query import _get_from_db
+    except ImportError:
+        return functools.partial(model.from_db, fetch_mode=fetch_mode)
+    return _get_from_db(model, fetch_mode)
+
+
 def _stock_instances(queryset, compiler, results):
     """What ModelIterable yields for rows already fetched (a rare fallback)."""
     from django.db.models.query import get_related_populators
@@ -768,8 +780,9 @@ def _stock_instances(queryset, compiler, results):
     names = [column[0].target.attname for column in select[start:end]]
     populators = get_related_populators(klass_info, select, db, fetch_mode)
     annotations = list(compiler.annotation_col_map.items())
+    from_db = _from_db(model, fetch_mode)
     for row in compiler.results_iter(results):
-        obj = model.from_db(db, names, row[start:end], fetch_mode=fetch_mode)
+        obj = from_db(db, names, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
         for name, position in annotations:

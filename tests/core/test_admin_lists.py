@@ -498,6 +498,36 @@ def test_the_page_rows_leave_a_model_with_init_signals_to_django(officer):
     assert seen == rows and rows[0].beneficiary.pk
 
 
+def test_the_page_rows_leave_a_model_with_an_older_from_db_to_django(officer, monkeypatch):
+    """A model's own from_db written before Django's fetch_mode argument (still accepted
+    by Django, with a deprecation warning) gets the rows as ModelIterable gives them."""
+    import warnings
+
+    from config import admin_lists
+    from config.admin_lists import PageRowsIterable
+    from requests_app.models import SupportRequest
+
+    SupportRequestFactory()
+    made = []
+
+    def from_db(cls, db, field_names, values):
+        instance = super(SupportRequest, cls).from_db(db, field_names, values)
+        made.append(instance)
+        return instance
+
+    monkeypatch.setattr(SupportRequest, "from_db", classmethod(from_db))
+    monkeypatch.setattr(admin_lists, "_plain_models", {})  # models are judged once a process
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        queryset = SupportRequest.objects.select_related("beneficiary").order_by("id")
+        stock = list(queryset)
+        fast = queryset._chain()
+        fast._iterable_class = PageRowsIterable
+        rows = list(fast)
+    assert [_state_of(row) for row in rows] == [_state_of(row) for row in stock]
+    assert made == stock + rows
+
+
 def test_the_request_list_draws_programs_and_channels_without_joining_them(
     client, officer, django_assert_max_num_queries
 ):
