@@ -155,7 +155,14 @@ def process_count(requested: int | None = None, *, big: bool = True) -> int:
     return max(1, requested or os.cpu_count() or 1)
 
 
-_BUILD = None  # (build, state) for the forked workers: inherited, never pickled
+_BUILD = None  # (build, state) in a forked worker: inherited, never pickled
+
+
+def _take_build(build_and_state):
+    # The pool's initializer: with "fork" its arguments reach each worker (a replacement
+    # for one that died too) by inheritance, not pickling.
+    global _BUILD
+    _BUILD = build_and_state
 
 
 def _build_as_copy_text(chunk):
@@ -177,32 +184,27 @@ def built_rows(build, state, chunks, processes: int = 1):
             for rows, extra in batches:
                 writer.write(...)
     """
-    global _BUILD
     if processes <= 1:
         yield (build(state, chunk) for chunk in chunks)
         return
-    _BUILD = (build, state)
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            _BUILD = None  # the workers have their copy
-            chunks = iter(chunks)
-            pending = collections.deque(
-                pool.apply_async(_build_as_copy_text, (chunk,))
-                for chunk in itertools.islice(chunks, 2 * processes)
-            )
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_take_build, initargs=((build, state),)) as pool:
+        chunks = iter(chunks)
+        pending = collections.deque(
+            pool.apply_async(_build_as_copy_text, (chunk,))
+            for chunk in itertools.islice(chunks, 2 * processes)
+        )
 
-            def results():
-                while pending:
-                    result = pending.popleft().get()
-                    pending.extend(
-                        pool.apply_async(_build_as_copy_text, (chunk,))
-                        for chunk in itertools.islice(chunks, 1)
-                    )
-                    yield result
+        def results():
+            while pending:
+                result = pending.popleft().get()
+                pending.extend(
+                    pool.apply_async(_build_as_copy_text, (chunk,))
+                    for chunk in itertools.islice(chunks, 1)
+                )
+                yield result
 
-            yield results()
-    finally:
-        _BUILD = None
+        yield results()
 
 
 class Writer:
