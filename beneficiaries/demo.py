@@ -25,11 +25,10 @@ from faker import Faker
 from channels_app.models import Channel
 from config.bulk import (
     BulkTable,
-    Writer,
-    built_rows,
     deferred_indexes,
     process_count,
     reset_sequences,
+    write_built,
 )
 
 from .models import (
@@ -372,19 +371,13 @@ def seed(ctx) -> None:
         for index, start in enumerate(range(0, total, BATCH))
     ]
     processes = process_count(ctx.options.get("processes"), big=total >= BIG)
-    direct_ids: list[int] = []
-    done = 0
     models = [Beneficiary, HouseholdMember, BeneficiaryDocument, Consent]
     # A big load builds its indexes once at the end (config.bulk.deferred_indexes).
     with transaction.atomic(), deferred_indexes(*models, enabled=total >= BIG) as deferred:
-        with built_rows(_people, state, chunks, processes) as batches, Writer() as writer:
-            for rows, direct in batches:
-                writer.write(*((table, rows[name]) for name, table in tables.items()))
-                for name in tables:
-                    counts[name] += len(rows[name])
-                direct_ids.extend(direct)
-                done += len(rows["beneficiaries"])
-                ctx.progress("beneficiaries", done, total)
+        direct_ids = write_built(
+            ctx, "beneficiaries", _people, state, chunks, processes, tables, counts,
+            total=total, counted="beneficiaries",
+        )  # fmt: skip
         if deferred:
             ctx.say("  beneficiaries: building indexes…")
     # The ids were given explicitly: move PostgreSQL's sequences past them.

@@ -207,6 +207,24 @@ def built_rows(build, state, chunks, processes: int = 1):
         yield results()
 
 
+def write_built(ctx, label, build, state, chunks, processes, tables, counts, *, total, counted):
+    """Builds the chunks (``built_rows``) and writes each batch's rows to ``tables`` (name →
+    BulkTable) as they come, adding to ``counts`` (by table name) and reporting progress by
+    the rows of the table ``counted``; returns what the batches gave besides their rows,
+    joined into one list."""
+    extras = []
+    done = 0
+    with built_rows(build, state, chunks, processes) as batches, Writer() as writer:
+        for rows, extra in batches:
+            writer.write(*((table, rows[name]) for name, table in tables.items()))
+            for name in tables:
+                counts[name] += len(rows[name])
+            extras.extend(extra)
+            done += len(rows[counted])
+            ctx.progress(label, done, total)
+    return extras
+
+
 class Writer:
     """Writes batches while the next ones are generated: on PostgreSQL a thread sends
     each batch with COPY on the same connection (and transaction) while Python builds

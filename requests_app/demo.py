@@ -18,11 +18,10 @@ from django.utils import timezone
 from channels_app.models import Channel
 from config.bulk import (
     BulkTable,
-    Writer,
-    built_rows,
     deferred_indexes,
     process_count,
     reset_sequences,
+    write_built,
 )
 
 from .models import (
@@ -334,19 +333,14 @@ def _requests(ctx, total, beneficiary_ids, programs, officer, researcher, commit
     state.reference_key = _reference_key(ctx.rng)
     counts = dict.fromkeys(["requests", "changes", "decisions", "votes"], 0)
     counts["meetings"] = len(committee[2]) if committee else 0
-    delivered = []  # what the satisfaction demo needs, without reading the requests back
     chunks = list(enumerate(range(0, total, BATCH)))
     chunks = [(index, start, min(start + BATCH, total)) for index, start in chunks]
     processes = process_count(ctx.options.get("processes"), big=total >= BIG)
-    done = 0
-    with built_rows(_batch, state, chunks, processes) as batches, Writer() as writer:
-        for rows, batch_delivered in batches:
-            writer.write(*((table, rows[name]) for name, table in tables.items()))
-            for name in tables:
-                counts[name] += len(rows[name])
-            delivered.extend(batch_delivered)
-            done += len(rows["requests"])
-            ctx.progress("requests", done, total)
+    # What the satisfaction demo needs, without reading the requests back.
+    delivered = write_built(
+        ctx, "requests", _batch, state, chunks, processes, tables, counts,
+        total=total, counted="requests",
+    )  # fmt: skip
     ctx.data["delivered_requests"] = delivered
     return counts
 
