@@ -3,7 +3,7 @@ votes and decisions are read-only (cast and taken on /committee/ through the ser
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, StringAgg, Value
+from django.db.models import Count, Q, StringAgg, Value
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -68,8 +68,33 @@ class CommitteeAdmin(ExportMixin, SimpleHistoryAdmin):
         return False  # decisions point at committees
 
 
+class _TheirCommitteesOnly:
+    """Meetings, votes and decisions, for a committee member who does not read requests
+    in the back-office: only those of the committees they sit on (and their own votes),
+    as the minutes and the case file show them (POL-7.4, data on a need-to-know basis).
+    Whoever may read requests there (officers, managers, the auditor) sees every one."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("requests_app.view_supportrequest"):
+            return queryset
+        from .committee import committees_of
+
+        committees = committees_of(request.user)
+        return queryset.filter(
+            self.committees_scope(
+                request.user,
+                [committee.pk for committee in committees],
+                any(committee.is_default for committee in committees),
+            )
+        )
+
+    def committees_scope(self, user, committee_ids: list, sits_on_default: bool) -> Q:
+        return Q(committee__in=committee_ids)
+
+
 @admin.register(CommitteeMeeting)
-class CommitteeMeetingAdmin(ExportMixin, SimpleHistoryAdmin):
+class CommitteeMeetingAdmin(_TheirCommitteesOnly, ExportMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "committee", "held_on", "place", "minutes_link"]
     list_select_related = ["committee"]
     list_filter = ["committee"]
@@ -117,7 +142,7 @@ class _ReadOnly:
 
 
 @admin.register(CommitteeVote)
-class CommitteeVoteAdmin(ExportMixin, _ReadOnly, admin.ModelAdmin):
+class CommitteeVoteAdmin(_TheirCommitteesOnly, ExportMixin, _ReadOnly, admin.ModelAdmin):
     list_display = ["support_request", "member", "vote", "meeting", "cast_at"]
     list_select_related = ["support_request", "member", "meeting"]
     list_filter = ["vote"]
@@ -139,9 +164,16 @@ class CommitteeVoteAdmin(ExportMixin, _ReadOnly, admin.ModelAdmin):
     export_sensitive_fields = ["reason", "conflict_statement"]
     export_access_log_path = "support_request__beneficiary_id"
 
+    def committees_scope(self, user, committee_ids, sits_on_default):
+        # A request goes to its program's committee, or to the default one if it has none.
+        scope = Q(member=user) | Q(support_request__program__committee__in=committee_ids)
+        if sits_on_default:
+            scope |= Q(support_request__program__committee__isnull=True)
+        return scope
+
 
 @admin.register(Decision)
-class DecisionAdmin(ExportMixin, _ReadOnly, admin.ModelAdmin):
+class DecisionAdmin(_TheirCommitteesOnly, ExportMixin, _ReadOnly, admin.ModelAdmin):
     """A decision is final and immutable (POL-7.7): shown, never edited."""
 
     list_display = [
