@@ -484,9 +484,10 @@ _drawn_media: dict[tuple, str] = {}
 
 class DrawnOnceMedia:
     """Stands in for a page's ``media`` (``{% csp_nonce_attr media %}`` in
-    admin/change_form.html, ``media["js"]`` on a fast list): the same scripts and styles give the same tags, so they
-    are drawn once per process (the merge of a dozen lists and a static() per file;
-    a CSP nonce is put in per request). Anything else is asked of the real Media."""
+    admin/change_form.html, ``media["js"]`` on a fast list): the same scripts and styles
+    give the same tags, so they are drawn once per process (the merge of a dozen lists
+    and a static() per file; a CSP nonce is put in per request). Anything else is asked
+    of the real Media."""
 
     def __init__(self, media):
         self._media = media

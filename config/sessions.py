@@ -135,8 +135,8 @@ def _with_member(obj, data):
 
 
 def _django_sessions():
-    """Django's own session table, which the upgrade to this one (config migration
-    0001_session) copies from but leaves for servers still on the previous release:
+    """Django's own session table, which the upgrade to this one (migration
+    core.0001_session) copies from but leaves for servers still on the previous release:
     its rows go as they expire."""
     from django.contrib.sessions.models import Session as DjangoSession
 
