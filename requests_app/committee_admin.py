@@ -74,9 +74,21 @@ class _TheirCommitteesOnly:
     as the minutes and the case file show them (POL-7.4, data on a need-to-know basis).
     Whoever may read requests there (officers, managers, the auditor) sees every one."""
 
+    @staticmethod
+    def _sees_all(request) -> bool:
+        return request.user.has_perm("requests_app.view_supportrequest")
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        # django-simple-history's history pages read the object (or its past versions)
+        # without get_queryset: the same scope is checked here.
+        allowed = super().has_view_history_or_change_history_permission(request, obj)
+        if not allowed or obj is None or self._sees_all(request):
+            return allowed
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.has_perm("requests_app.view_supportrequest"):
+        if self._sees_all(request):
             return queryset
         from .committee import committees_of
 

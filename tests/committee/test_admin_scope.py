@@ -4,7 +4,7 @@ requests there sees them all."""
 
 import pytest
 
-from requests_app.models import Committee, CommitteeVote, Decision, Vote
+from requests_app.models import Committee, CommitteeMeeting, CommitteeVote, Decision, Vote
 from tests.factories import (
     CommitteeFactory,
     CommitteeMeetingFactory,
@@ -68,6 +68,20 @@ def test_a_member_sees_only_their_committees_meetings_votes_and_decisions(
     theirs = CommitteeVote.objects.get(support_request=two_committees["theirs"])
     response = client.get(f"{VOTES}{theirs.pk}/change/", follow=True)
     assert "سبب اللجنة الأخرى" not in response.content.decode()
+
+
+def test_a_member_cannot_read_another_committees_meeting_through_its_history(
+    client, members, committee, two_committees
+):
+    ours = CommitteeMeeting.objects.get(committee=committee)
+    theirs = CommitteeMeeting.objects.get(committee=two_committees["other"])
+    version = theirs.history.latest().history_id
+    client.force_login(members[1])
+    assert client.get(f"{MEETINGS}{ours.pk}/history/").status_code == 200
+    assert client.get(f"{MEETINGS}{theirs.pk}/history/").status_code == 403
+    assert client.get(f"{MEETINGS}{theirs.pk}/history/{version}/").status_code == 403
+    client.force_login(two_committees["outsider"])
+    assert client.get(f"{MEETINGS}{theirs.pk}/history/{version}/").status_code == 200
 
 
 def test_the_default_committee_s_cases_and_a_member_s_own_votes_stay_visible(
