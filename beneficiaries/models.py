@@ -16,6 +16,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import validators
@@ -704,7 +705,7 @@ class DataSubjectRequest(models.Model):
         DELETION = "deletion", _("Deletion (anonymisation)")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("data subject request", "Open")
         COMPLETED = "completed", _("Completed")
         REFUSED = "refused", _("Refused")
 
@@ -843,7 +844,7 @@ class BreachRecord(models.Model):
         LOW = "low", _("Low")
         MEDIUM = "medium", _("Medium")
         HIGH = "high", _("High")
-        CRITICAL = "critical", _("Critical")
+        CRITICAL = "critical", pgettext_lazy("breach severity", "Critical")
 
     REGULATOR_HOURS = 72
 

@@ -341,7 +341,7 @@ class PolicyVersion(models.Model):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved (in force)")
         SUPERSEDED = "superseded", _("Superseded")
-        RETIRED = "retired", _("Retired")
+        RETIRED = "retired", pgettext_lazy("policy version", "Retired")
 
     document = models.ForeignKey(
         PolicyDocument,

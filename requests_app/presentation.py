@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from config.hijri import dual_date_html, format_gregorian, format_hijri
 
@@ -27,7 +27,9 @@ def days_left_text(left: int) -> str:
 def due_html(obj, now: datetime.datetime | None = None):
     left = obj.days_left(now)
     if left is None:
-        return format_html('<span class="req-due req-due--done">{}</span>', gettext("decided"))
+        return format_html(
+            '<span class="req-due req-due--done">{}</span>', pgettext("decision due", "decided")
+        )
     if obj.clock_paused_at:
         return format_html(
             '<span class="req-due req-due--paused">{} · {}</span>',

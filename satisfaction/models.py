@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from config.bilingual import pick
@@ -333,8 +334,8 @@ class FeedbackKind(models.TextChoices):
 class FeedbackStatus(models.TextChoices):
     NEW = "new", _("Received")
     IN_PROGRESS = "in_progress", _("Being handled")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    ANSWERED = "answered", pgettext_lazy("feedback status", "Answered")
+    CLOSED = "closed", pgettext_lazy("feedback status", "Closed")
 
 
 class Feedback(models.Model):

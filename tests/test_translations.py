@@ -44,3 +44,22 @@ def test_the_compiled_catalog_matches_the_po_file(po_path):
             continue
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
         assert compiled._catalog.get(key) == entry.msgstr, f"{mo_path} is stale: run make messages"
+
+
+def test_a_message_reads_the_same_in_every_catalog():
+    """Django looks a message up in one merged catalogue (LOCALE_PATHS first, then the
+    apps in INSTALLED_APPS order): the same English text translated two ways in two apps
+    shows one app's words in the other's pages ("Retired" on the application form read
+    as a retired policy). A text whose meaning differs takes a context (pgettext)."""
+    translations = {}
+    for po_path in CATALOGS:
+        owner = str(po_path.relative_to(ROOT).parent.parent.parent)
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            value = entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+            translations.setdefault((entry.msgctxt, entry.msgid), {})[owner] = value
+    clashes = {
+        key[1] if key[0] is None else f"{key[0]}|{key[1]}": found
+        for key, found in translations.items()
+        if len(set(map(str, found.values()))) > 1
+    }
+    assert not clashes, clashes
