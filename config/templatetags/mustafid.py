@@ -22,3 +22,11 @@ def dual_date(value):
 @register.filter
 def gregorian(value):
     return hijri_dates.format_gregorian(value)
+
+
+@register.filter
+def as_heading(label):
+    """A field's label before a colon (the error summary's "label: error"): without the
+    full stop a sentence-like label ends with ("I have read the privacy notice above.")."""
+    text = str(label)
+    return text[:-1] if text.endswith((".", "۔")) else text

@@ -388,3 +388,12 @@ def test_a_document_save_that_fails_after_writing_its_file_leaves_no_copy(
     assert len(saves) == 2
     assert not SupportRequest.objects.exists()
     assert files(storage.location) - before == set()
+
+
+def test_the_error_summary_names_a_sentence_like_field_without_its_full_stop(client, program):
+    response = client.post("/apply/", {"program": program.pk})
+    page = response.content.decode()
+    summary = page[page.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert "أعلاه.:" not in summary
+    assert re.search(r"أعلاه: ", summary), summary
