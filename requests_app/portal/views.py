@@ -129,6 +129,8 @@ def apply_start(request):
     initial = {}
     if application and application.program_id:
         initial["program"] = application.program_id
+        # Back at the first step: the notice they read (this version) stays ticked.
+        initial["privacy_read"] = application.data.get("privacy") == privacy.version_label
     elif request.GET.get("program"):
         chosen = [p.pk for p in programs if p.code == request.GET["program"]]
         if chosen:

@@ -397,3 +397,12 @@ def test_the_error_summary_names_a_sentence_like_field_without_its_full_stop(cli
     summary = summary[: summary.index("</div>")]
     assert "أعلاه.:" not in summary
     assert re.search(r"أعلاه: ", summary), summary
+
+
+def test_back_at_the_first_step_the_privacy_notice_read_stays_ticked(client, program):
+    client.post("/apply/", {"program": program.pk, "privacy_read": "on"})
+    page = client.get("/apply/").content.decode()
+    box = re.search(r'<input[^>]*name="privacy_read"[^>]*>', page).group(0)
+    assert "checked" in box
+    chosen = re.search(rf'<input[^>]*name="program"[^>]*value="{program.pk}"[^>]*>', page)
+    assert "checked" in chosen.group(0)
