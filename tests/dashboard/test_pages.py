@@ -279,3 +279,12 @@ def test_the_auditor_sees_the_dashboard_read_only(client, auditor, some_requests
 def test_the_back_office_links_to_the_dashboard_for_those_who_may_see_it(client, manager):
     client.force_login(manager)
     assert 'href="/dashboard/"' in client.get("/admin/").text
+
+
+def test_the_dashboard_leads_back_to_the_back_office_and_signs_out(client, manager):
+    client.force_login(manager)
+    text = client.get(URL).text
+    assert 'href="/admin/"' in text and "لوحة الإدارة" in text
+    assert 'action="/admin/logout/"' in text and "تسجيل الخروج" in text
+    client.post("/admin/logout/")
+    assert client.get(URL).status_code == 302
