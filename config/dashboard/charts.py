@@ -15,6 +15,8 @@ BAR_ROW = 30
 LINE_WIDTH = 640
 LINE_HEIGHT = 260
 PAD = 40
+EDGE = 40
+MONTH_LABELS = 6  # 12 month names in 640 px overlapped ("November Decembe")
 
 
 def _number(value) -> str:
@@ -71,7 +73,8 @@ def line_chart(labels: list[str], series: list[tuple[str, list]], *, title: str,
     """One line per series over the months in ``labels``; month 1 on the right in RTL."""
     count = len(labels)
     top, bottom = 20, LINE_HEIGHT - 50
-    left, right = (20, LINE_WIDTH - PAD - 10) if rtl else (PAD + 10, LINE_WIDTH - 20)
+    # The far end keeps room for half a month's name centred on its point.
+    left, right = (EDGE, LINE_WIDTH - PAD - 10) if rtl else (PAD + 10, LINE_WIDTH - EDGE)
     peak = max((v or 0 for _name, values in series for v in values), default=0)
     peak = max(peak, 1)
 
@@ -98,7 +101,7 @@ def line_chart(labels: list[str], series: list[tuple[str, list]], *, title: str,
             f'<text class="chart__axis" x="{axis_x}" y="{y + 4}"{axis_anchor}>'
             f"{escape(_number(round(value)))}</text>"
         )
-    every = max(1, -(-count // 12))
+    every = max(1, -(-count // MONTH_LABELS))  # a name every other month past six
     for index, label in enumerate(labels):
         if index % every:
             continue

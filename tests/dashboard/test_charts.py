@@ -40,3 +40,13 @@ def test_labels_are_escaped_and_there_is_no_script():
 def test_an_empty_or_all_zero_chart_does_not_divide_by_zero():
     assert "<svg" in bar_chart([], title="t", rtl=True)
     assert "<svg" in line_chart(["يناير 2025"], [("x", [0])], title="t", rtl=True)
+
+
+def test_a_year_of_months_names_every_other_month_inside_the_chart():
+    labels = [f"{name} 2026" for name in ("January", "February", "March", "April", "May", "June",
+              "July", "August", "September", "October", "November", "December")]  # fmt: skip
+    for rtl in (True, False):
+        svg = line_chart(labels, [("in", list(range(12)))], title="t", rtl=rtl)
+        names = re.findall(r'class="chart__axis chart__month" x="([\d.]+)"[^>]*>([^<]+)<', svg)
+        assert [name for _x, name in names] == [label.split()[0] for label in labels[::2]]
+        assert all(35 <= float(x) <= 605 for x, _name in names), names
