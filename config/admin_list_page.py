@@ -46,7 +46,7 @@ PAGE_TEMPLATE = "admin/fast_change_list.html"
 DRAWN_TEMPLATES = {
     "admin/fast_change_list.html": "63b5ba74d7564755bdba82cc7897ebe2c7b216d0ad6ea7f5b744dfa7a4ee9856",
     "admin/change_list.html": "613098bd9f37a1fecf1dd677e1182fc9494d049be4e4be52a256fdcda91ecb30",
-    "admin/base_site.html": "a71b00b8d7a6dfae4ddf1146de18000d7d117df0a1fdca44a91fddc67caf9b72",
+    "admin/base_site.html": "a9ecb9dbd6a74946a7a26aeebdf637e0f88fbf4975c52d7eadd30b4137e6ab29",
     "admin/base.html": "3e14f9e1f9cba38186b40ad2c692811ad5e2fb6c652c2bd9d72b14965d46b7e2",
     "admin/color_theme_toggle.html": "6b6ba1eff736ba66cb2c6443fdc55d5667e9dbdd53c106240fff3bb180a8b485",
 }
@@ -259,6 +259,7 @@ class FastListPage:
                 f'href="{conditional_escape(_url("dashboard:index", current_app))}">'
                 f"{gettext('Dashboard')}</a>"
             )
+        out(_language_switch(c, request, current_app, language))
         # change_list.html's breadcrumbs
         app_url = conditional_escape(_url("admin:app_list", current_app, app_label=opts.app_label))
         out(
@@ -529,6 +530,19 @@ _ACTION_KEYS = (
     "selection_note_all",
     "module_name",
 )
+
+
+def _language_switch(c, request, current_app, language) -> str:
+    """base_site.html's form that switches the back-office to the other language."""
+    other, label = ("en", "English") if language == "ar" else ("ar", "العربية")
+    return (
+        '<form class="language-switch" '
+        f'action="{conditional_escape(_url("set_language", current_app))}" method="post">'
+        f"{_csrf_input(c)}"
+        f'<input type="hidden" name="next" value="{conditional_escape(request.get_full_path())}">'
+        f'<input type="hidden" name="language" value="{other}">'
+        f'<input type="submit" value="{label}" lang="{other}"></form>'
+    )
 
 
 def _csrf_input(c) -> str:
